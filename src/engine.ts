@@ -1,0 +1,180 @@
+/**
+ * The pipeline for one file: parse → transforms in registry order (re-parsing after each one that
+ * changed the text) → repeat until a whole pass changes nothing → verify.
+ */
+import { parseDockerfile, type DockerfileModel } from './model.js';
+import { initShellParser } from './shell.js';
+import { applyEdits, OffsetMap, overlaps } from './edits.js';
+import { InputError } from './text.js';
+import type { FixProposal, Mode, Safety, TextEdit, Transform } from './transform.js';
+import { builtinTransforms } from '../transforms/index.js';
+
+export interface FixOptions {
+  /** Run only these transform ids. */
+  only?: readonly string[];
+  /** Do not run these transform ids. */
+  skip?: readonly string[];
+  mode?: Mode;
+  /** Apply `review` fixes too. */
+  unsafe?: boolean;
+  /** Transforms to use instead of the built-in registry. */
+  transforms?: readonly Transform[];
+  /** Path of the file, for transforms that look at its surroundings. */
+  filePath?: string | null;
+  maxPasses?: number;
+}
+
+export interface ReportedFix {
+  transform: string;
+  message: string;
+  safety: Safety;
+  /** 1-based line in the input file. */
+  line: number;
+  /** False for a `review` fix that was not applied (no `--unsafe`). */
+  applied: boolean;
+}
+
+export interface ReportedSkip {
+  transform: string;
+  message: string;
+  line: number;
+}
+
+export interface FixResult {
+  input: string;
+  output: string;
+  changed: boolean;
+  fixes: ReportedFix[];
+  skips: ReportedSkip[];
+  passes: number;
+}
+
+/** The file could not be fixed safely: reported, never written. */
+export class VerifyError extends InputError {}
+
+export const DEFAULT_MAX_PASSES = 10;
+
+/** Select transforms by --only/--skip, keeping registry order. Unknown ids are an error. */
+export function selectTransforms(options: FixOptions): Transform[] {
+  const all = options.transforms ?? builtinTransforms;
+  const ids = new Set(all.map((t) => t.meta.id));
+  for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
+    if (!ids.has(id)) throw new Error(`unknown transform '${id}' (known: ${[...ids].join(', ')})`);
+  }
+  const mode = options.mode ?? 'buildkit';
+  return all.filter(
+    (t) =>
+      t.meta.modes.includes(mode) &&
+      (!options.only || options.only.length === 0 || options.only.includes(t.meta.id)) &&
+      !(options.skip ?? []).includes(t.meta.id),
+  );
+}
+
+export async function fixText(input: string, options: FixOptions = {}): Promise<FixResult> {
+  await initShellParser();
+  return fixTextSync(input, options);
+}
+
+/** fixText, once initShellParser() has resolved. */
+export function fixTextSync(input: string, options: FixOptions = {}): FixResult {
+  const transforms = selectTransforms(options);
+  const context = { mode: options.mode ?? 'buildkit', filePath: options.filePath ?? null };
+  const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
+
+  let text = input;
+  let model = parseDockerfile(text);
+  const inputModel = model;
+  // Offset maps of every applied batch, newest last, to report lines in the input's numbering.
+  const history: OffsetMap[] = [];
+  const toInputLine = (offset: number): number => {
+    let o = offset;
+    for (let i = history.length - 1; i >= 0; i--) o = history[i].toOld(o);
+    return inputModel.lines.lineAt(Math.min(o, input.length)) + 1;
+  };
+
+  const fixes: ReportedFix[] = [];
+  for (let pass = 1; pass <= maxPasses; pass++) {
+    let changed = false;
+    const pending: ReportedFix[] = [];
+    const skips: ReportedSkip[] = [];
+    let lastChanger = '';
+    for (const transform of transforms) {
+      const id = transform.meta.id;
+      let result;
+      try {
+        result = transform.run(model, context);
+      } catch (err) {
+        throw new InputError(`internal error in transform ${id}: ${(err as Error).message}`, 'internal');
+      }
+      for (const s of result.skips) skips.push({ transform: id, message: s.message, line: toInputLine(s.at) });
+      const accepted: FixProposal[] = [];
+      const acceptedEdits: TextEdit[] = [];
+      for (const fix of result.fixes) {
+        if (fix.safety === 'review' && !options.unsafe) {
+          pending.push({ transform: id, message: fix.message, safety: fix.safety, line: toInputLine(fix.at), applied: false });
+          continue;
+        }
+        // Like ESLint's fixer: a fix that overlaps an accepted one waits for the next pass.
+        if (fix.edits.some((e) => acceptedEdits.some((a) => overlaps(a, e)))) continue;
+        if (fix.edits.some((e, i) => fix.edits.some((f, j) => i < j && overlaps(e, f)))) {
+          throw new InputError(`internal error in transform ${id}: a fix has overlapping edits`, 'internal');
+        }
+        accepted.push(fix);
+        acceptedEdits.push(...fix.edits);
+      }
+      if (accepted.length === 0) continue;
+      for (const fix of accepted) {
+        fixes.push({ transform: id, message: fix.message, safety: fix.safety, line: toInputLine(fix.at), applied: true });
+      }
+      const next = applyEdits(text, acceptedEdits);
+      if (next === text) continue;
+      history.push(new OffsetMap(acceptedEdits));
+      text = next;
+      try {
+        model = parseDockerfile(text);
+      } catch (err) {
+        throw new VerifyError(`transform ${id} produced text that does not parse (${(err as Error).message})`, 'verify');
+      }
+      changed = true;
+      lastChanger = id;
+    }
+    if (!changed) {
+      // This pass ran every transform on the final text and changed nothing: the output is a
+      // fixed point. Its skips and pending review fixes describe the final state.
+      verifyShell(inputModel, model);
+      return {
+        input,
+        output: text,
+        changed: text !== input,
+        fixes: [...fixes, ...pending],
+        skips: dedupeSkips(skips),
+        passes: pass,
+      };
+    }
+    if (pass === maxPasses) {
+      throw new VerifyError(`transforms did not settle after ${maxPasses} passes (last change by ${lastChanger})`, 'verify');
+    }
+  }
+  throw new VerifyError('no passes were run', 'verify');
+}
+
+/** Every RUN whose shell fails to parse in the output must have been that way in the input. */
+function verifyShell(input: DockerfileModel, output: DockerfileModel): void {
+  const broken = new Set<string>();
+  for (const i of input.instructions) if (i.script()?.hasError) broken.add(i.text);
+  for (const i of output.instructions) {
+    if (i.script()?.hasError && !broken.has(i.text)) {
+      throw new VerifyError(`line ${i.startLine + 1}: the rewritten RUN is not valid shell`, 'verify');
+    }
+  }
+}
+
+function dedupeSkips(skips: ReportedSkip[]): ReportedSkip[] {
+  const seen = new Set<string>();
+  return skips.filter((s) => {
+    const key = `${s.transform}\0${s.line}\0${s.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,62 @@
+/** Reading Dockerfiles safely and writing them back atomically. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { InputError, MAX_FILE_BYTES, decodeDockerfile, formatBytes } from './text.js';
+import { describeFsError } from './discover.js';
+
+export interface ReadResult {
+  bytes: Buffer;
+  text: string;
+}
+
+export async function readDockerfile(file: string): Promise<ReadResult> {
+  let bytes: Buffer;
+  try {
+    const st = await fs.stat(file);
+    if (st.isDirectory()) throw new InputError('is a directory', 'unreadable');
+    if (!st.isFile()) throw new InputError('not a regular file', 'unreadable');
+    // Refuse before reading a huge file into memory.
+    if (st.size > MAX_FILE_BYTES) {
+      throw new InputError(`file too large (${formatBytes(st.size)}; the limit is ${formatBytes(MAX_FILE_BYTES)})`, 'too-large');
+    }
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(describeFsError(err), 'unreadable');
+  }
+  if (bytes.length === 0) throw new InputError('empty file', 'empty');
+  return { bytes, text: decodeDockerfile(bytes) };
+}
+
+/**
+ * Replace a file's content atomically: write a temporary file beside it (same mode and owner),
+ * fsync it, check the original still holds the bytes we read, then rename over it. A crash at any
+ * moment leaves either the old file or the new one. The temporary name starts with a dot so that
+ * discovery never mistakes a leftover for a Dockerfile (write-file-atomic names it `Dockerfile.<hash>`).
+ */
+export async function writeFileAtomic(file: string, content: string, expected: Buffer): Promise<void> {
+  const st = await fs.stat(file);
+  // Root may write anywhere; a file nobody may write is still a statement of intent.
+  if ((st.mode & 0o222) === 0) throw new InputError('read-only file; not written', 'write');
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.dockerfix-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  let handle: fs.FileHandle | null = null;
+  try {
+    handle = await fs.open(tmp, 'wx', st.mode & 0o7777);
+    await handle.writeFile(content, 'utf8');
+    await handle.chmod(st.mode & 0o7777);
+    if (process.getuid?.() === 0 && (st.uid !== 0 || st.gid !== 0)) await handle.chown(st.uid, st.gid);
+    await handle.sync();
+    await handle.close();
+    handle = null;
+    const current = await fs.readFile(file);
+    if (!current.equals(expected)) throw new InputError('the file changed while it was being fixed; not written', 'changed');
+    await fs.rename(tmp, file);
+  } catch (err) {
+    if (handle) await handle.close().catch(() => undefined);
+    await fs.unlink(tmp).catch(() => undefined);
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cannot write: ${describeFsError(err)}`, 'write');
+  }
+}

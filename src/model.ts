@@ -1,0 +1,357 @@
+/**
+ * The parsed Dockerfile: stages, instructions with exact source offsets, flags (with `--mount`
+ * options), and for RUN the form (shell, exec, heredoc) and the shell script mapped to source
+ * offsets. Built once per pass on dockerfile-ast; never mutated.
+ */
+import { DockerfileParser } from 'dockerfile-ast';
+import type { Instruction as AstInstruction, Flag as AstFlag, From as AstFrom } from 'dockerfile-ast';
+import { InputError, LineIndex, dominantLineBreak, isBlank } from './text.js';
+import { parseShell, type ShellScript } from './shell.js';
+
+export interface FlagOption {
+  name: string;
+  value: string | null;
+}
+
+export interface Flag {
+  name: string;
+  value: string | null;
+  /** `--mount` style options (`type=cache,target=/x`), in order. */
+  options: FlagOption[];
+  start: number;
+  end: number;
+}
+
+/** A RUN body with continuations joined the way BuildKit joins them, and the way back to the source. */
+export interface JoinedBody {
+  text: string;
+  /** map[i] is the source offset of text[i]. */
+  map: Int32Array;
+}
+
+export type RunForm = 'shell' | 'exec' | 'heredoc';
+
+export interface RunInfo {
+  form: RunForm;
+  /** Shell form only: the joined command text. */
+  body: JoinedBody | null;
+  /** Exec form only: the JSON array. */
+  argv: string[] | null;
+  /** The active SHELL is a POSIX shell (sh, bash, …), so the body can be read as shell. */
+  posixShell: boolean;
+}
+
+export interface Instruction {
+  index: number;
+  /** Upper-case keyword (`RUN`, `COPY`, …). */
+  keyword: string;
+  /** Offset of the keyword. */
+  start: number;
+  /** Offset just after the last character of the instruction (before the line break). */
+  end: number;
+  startLine: number;
+  endLine: number;
+  flags: Flag[];
+  /** Offset where the arguments start (after the flags), or `end` when there are none. */
+  argsStart: number;
+  /** Stage index, or -1 for ARGs before the first FROM. */
+  stage: number;
+  run: RunInfo | null;
+  /** For RUN in shell form with a POSIX shell: the parsed script (parsed on first use). */
+  script(): ShellScript | null;
+  /** The instruction's source text. */
+  text: string;
+}
+
+export interface Stage {
+  index: number;
+  /** `AS name`, lower-cased, or null. */
+  name: string | null;
+  /** The image reference as written after FROM (flags removed). */
+  base: string;
+  /** Index of the earlier stage this one is built FROM, or null. */
+  parent: number | null;
+  /** The base looks like a Windows image (no POSIX shell by default). */
+  windows: boolean;
+  from: Instruction;
+  instructions: Instruction[];
+}
+
+export type LineKind = 'instruction' | 'comment' | 'blank' | 'directive';
+
+export interface DockerfileModel {
+  text: string;
+  lines: LineIndex;
+  lineKinds: LineKind[];
+  /** The line break to use for inserted lines. */
+  eol: string;
+  escape: string;
+  directives: Map<string, string>;
+  instructions: Instruction[];
+  stages: Stage[];
+}
+
+const KNOWN_KEYWORDS = new Set([
+  'FROM',
+  'RUN',
+  'CMD',
+  'LABEL',
+  'MAINTAINER',
+  'EXPOSE',
+  'ENV',
+  'ADD',
+  'COPY',
+  'ENTRYPOINT',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'ARG',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
+]);
+
+const POSIX_SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
+const WINDOWS_IMAGE = /(^|[/:])(windows|nanoserver|servercore|windowsservercore)([-:/]|$)|mcr\.microsoft\.com\/windows/i;
+
+/**
+ * Parse a Dockerfile. Throws InputError for text that is not a Dockerfile BuildKit would accept
+ * in outline (no instructions, unknown instructions, instructions before FROM).
+ */
+export function parseDockerfile(text: string): DockerfileModel {
+  const ast = DockerfileParser.parse(text);
+  const lines = new LineIndex(text);
+  const escape = ast.getEscapeCharacter();
+  const directives = new Map<string, string>();
+  const lineKinds: LineKind[] = new Array(lines.lineCount);
+  for (let l = 0; l < lines.lineCount; l++) {
+    const t = lines.lineText(l);
+    lineKinds[l] = isBlank(t) ? 'blank' : /^[ \t]*#/.test(t) ? 'comment' : 'instruction';
+  }
+  for (const d of ast.getDirectives()) {
+    directives.set(d.getName().toLowerCase(), d.getValue());
+    lineKinds[d.getRange().start.line] = 'directive';
+  }
+
+  const astInstructions = ast.getInstructions();
+  if (astInstructions.length === 0) throw new InputError('no Dockerfile instructions', 'not-a-dockerfile');
+
+  const instructions: Instruction[] = [];
+  const stages: Stage[] = [];
+  let shellArgv: string[] | null = null;
+  const stageShell: (string[] | null)[] = [];
+
+  for (const ai of astInstructions) {
+    const keyword = ai.getKeyword().toUpperCase();
+    const range = ai.getRange();
+    const start = lines.offsetAt(range.start.line, range.start.character);
+    const end = lines.offsetAt(range.end.line, range.end.character);
+    if (!KNOWN_KEYWORDS.has(keyword)) {
+      throw new InputError(
+        `line ${range.start.line + 1}: unknown instruction '${truncate(ai.getKeyword(), 30)}'`,
+        'unknown-instruction',
+      );
+    }
+    if (stages.length === 0 && keyword !== 'FROM' && keyword !== 'ARG') {
+      throw new InputError(
+        `line ${range.start.line + 1}: ${keyword} before the first FROM`,
+        'no-from',
+      );
+    }
+    const flags = readFlags(ai, lines);
+    const args = ai.getArguments();
+    const argsStart = args.length > 0 ? lines.offsetAt(args[0].getRange().start.line, args[0].getRange().start.character) : end;
+
+    if (keyword === 'FROM') {
+      const from = ai as AstFrom;
+      const base = from.getImage() ?? '';
+      const nameRaw = from.getBuildStage();
+      const parentIdx = stages.findIndex((s) => s.name !== null && s.name === base.toLowerCase());
+      const parent = parentIdx === -1 ? null : parentIdx;
+      const windows = parent !== null ? stages[parent].windows : WINDOWS_IMAGE.test(base);
+      shellArgv = parent !== null ? stageShell[parent] : null;
+      stages.push({
+        index: stages.length,
+        name: nameRaw ? nameRaw.toLowerCase() : null,
+        base,
+        parent,
+        windows,
+        from: null as unknown as Instruction,
+        instructions: [],
+      });
+      stageShell.push(shellArgv);
+    }
+    const stageIdx = stages.length - 1;
+    const stage = stageIdx >= 0 ? stages[stageIdx] : null;
+
+    let run: RunInfo | null = null;
+    if (keyword === 'RUN') {
+      const posixShell = shellArgv ? isPosixShell(shellArgv) : !(stage?.windows ?? false);
+      run = readRun(ai, text, argsStart, end, escape, posixShell);
+    }
+    if (keyword === 'SHELL') {
+      const argv = parseJsonArray(text.slice(argsStart, end));
+      shellArgv = argv ?? ['?'];
+      if (stageIdx >= 0) stageShell[stageIdx] = shellArgv;
+    }
+
+    let parsedScript: ShellScript | null | undefined;
+    const instruction: Instruction = {
+      index: instructions.length,
+      keyword,
+      start,
+      end,
+      startLine: range.start.line,
+      endLine: range.end.line,
+      flags,
+      argsStart,
+      stage: stageIdx,
+      run,
+      text: text.slice(start, end),
+      script() {
+        if (parsedScript === undefined) {
+          parsedScript = run && run.form === 'shell' && run.posixShell && run.body ? parseShell(run.body.text) : null;
+        }
+        return parsedScript;
+      },
+    };
+    instructions.push(instruction);
+    if (stage) {
+      if (keyword === 'FROM') stage.from = instruction;
+      stage.instructions.push(instruction);
+    }
+  }
+
+  // Comment and blank lines inside a continuation belong to the instruction around them.
+  for (const i of instructions) for (let l = i.startLine; l <= i.endLine; l++) lineKinds[l] = 'instruction';
+  return { text, lines, lineKinds, eol: dominantLineBreak(text), escape, directives, instructions, stages };
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) + '…' : s;
+}
+
+function readFlags(ai: AstInstruction, lines: LineIndex): Flag[] {
+  const getFlags = (ai as unknown as { getFlags?: () => AstFlag[] }).getFlags;
+  if (typeof getFlags !== 'function') return [];
+  return getFlags.call(ai).map((f) => {
+    const r = f.getRange();
+    return {
+      name: f.getName(),
+      value: f.getValue(),
+      options: f.getOptions().map((o) => ({ name: o.getName(), value: o.getValue() })),
+      start: lines.offsetAt(r.start.line, r.start.character),
+      end: lines.offsetAt(r.end.line, r.end.character),
+    };
+  });
+}
+
+function readRun(
+  ai: AstInstruction,
+  text: string,
+  argsStart: number,
+  end: number,
+  escape: string,
+  posixShell: boolean,
+): RunInfo {
+  let heredoc = false;
+  try {
+    heredoc = (ai as unknown as { getHeredocs(): unknown[] }).getHeredocs().length > 0;
+  } catch {
+    // dockerfile-ast throws on some comment/continuation shapes (upstream #123); fall back to a scan.
+    heredoc = /<<-?\s*["']?[A-Za-z_]/.test(text.slice(argsStart, end));
+  }
+  if (heredoc) return { form: 'heredoc', body: null, argv: null, posixShell };
+  const body = joinContinuations(text, argsStart, end, escape);
+  const argv = body.text.trimStart().startsWith('[') ? parseJsonArray(body.text) : null;
+  if (argv) return { form: 'exec', body: null, argv, posixShell };
+  return { form: 'shell', body, argv: null, posixShell };
+}
+
+function isPosixShell(argv: string[]): boolean {
+  const exe = argv[0] ?? '';
+  const base = exe.slice(exe.lastIndexOf('/') + 1);
+  if (!POSIX_SHELLS.has(base)) return false;
+  return base !== 'busybox' || argv[1] === 'sh';
+}
+
+function parseJsonArray(s: string): string[] | null {
+  const t = s.trim();
+  if (!t.startsWith('[')) return null;
+  try {
+    const v: unknown = JSON.parse(t);
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  } catch {
+    // not JSON: shell form
+  }
+  return null;
+}
+
+/**
+ * Join continuation lines as BuildKit does: an escape character followed only by spaces/tabs ends
+ * a line that continues; inside a continuation, blank lines and comment lines are dropped.
+ */
+export function joinContinuations(text: string, start: number, end: number, escape: string): JoinedBody {
+  let out = '';
+  const map: number[] = [];
+  let i = start;
+  let firstLine = true;
+  while (i < end) {
+    let lineEnd = i;
+    while (lineEnd < end && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+    if (!firstLine) {
+      const line = text.slice(i, lineEnd);
+      if (isBlank(line) || /^[ \t]*#/.test(line)) {
+        i = skipBreak(text, lineEnd, end);
+        continue;
+      }
+    }
+    firstLine = false;
+    // Find a continuation escape: the escape char followed only by blanks up to the line end.
+    let contentEnd = lineEnd;
+    let k = lineEnd - 1;
+    while (k >= i && (text[k] === ' ' || text[k] === '\t')) k--;
+    const continues = k >= i && text[k] === escape;
+    if (continues) contentEnd = k;
+    for (let j = i; j < contentEnd; j++) {
+      out += text[j];
+      map.push(j);
+    }
+    if (!continues) {
+      if (lineEnd < end) {
+        // A line break inside an instruction that does not continue (should not happen outside
+        // heredocs); keep it as a newline so the shell sees a statement separator.
+        out += '\n';
+        map.push(lineEnd);
+      } else break;
+    }
+    i = skipBreak(text, lineEnd, end);
+  }
+  map.push(end);
+  return { text: out, map: Int32Array.from(map) };
+}
+
+function skipBreak(text: string, i: number, end: number): number {
+  if (i < end && text[i] === '\r') i++;
+  if (i < end && text[i] === '\n') i++;
+  return i;
+}
+
+/** Source range of a joined-text range. */
+export function toSource(body: JoinedBody, start: number, end: number): { start: number; end: number } {
+  const s = body.map[start];
+  const e = end > start ? body.map[end - 1] + 1 : s;
+  return { start: s, end: e };
+}
+
+/** Lines of the comment block directly above an instruction (no blank line in between). */
+export function commentBlockStart(model: DockerfileModel, instr: Instruction): number {
+  let line = instr.startLine;
+  while (line > 0 && model.lineKinds[line - 1] === 'comment') line--;
+  return line;
+}
+
+export function stageOf(model: DockerfileModel, instr: Instruction): Stage | null {
+  return instr.stage >= 0 ? model.stages[instr.stage] : null;
+}

@@ -1,0 +1,64 @@
+/**
+ * The transform contract. A transform reads the parsed model and proposes fixes (each a set of
+ * non-overlapping text edits) and skips (a candidate it chose not to touch, with the reason).
+ */
+import type { DockerfileModel } from './model.js';
+
+/** `safe` fixes are applied by default; `review` fixes are shown, and applied only with `--unsafe`. */
+export type Safety = 'safe' | 'review';
+
+export type Mode = 'buildkit' | 'portable';
+
+export interface TextEdit {
+  /** Offsets into the text the transform was given; start === end inserts. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface FixProposal {
+  /** What the fix does, for the report: one sentence. */
+  message: string;
+  safety: Safety;
+  edits: TextEdit[];
+  /** Offset of the instruction the fix is about (reported as its line). */
+  at: number;
+}
+
+export interface SkipProposal {
+  /** Why the candidate was left alone: one sentence. */
+  message: string;
+  at: number;
+}
+
+export interface TransformResult {
+  fixes: FixProposal[];
+  skips: SkipProposal[];
+}
+
+export interface TransformContext {
+  mode: Mode;
+  /** Path of the Dockerfile, when it came from disk. */
+  filePath: string | null;
+}
+
+export interface TransformMeta {
+  /** Names the antipattern, e.g. `fold-cleanup`. */
+  id: string;
+  /** One line. */
+  title: string;
+  /** What it does. */
+  description: string;
+  /** Why the antipattern is bad. */
+  why: string;
+  /** Seed documents it comes from (file names under shared/seeds). */
+  seeds: string[];
+  safety: Safety;
+  modes: Mode[];
+  example: { before: string; after: string };
+}
+
+export interface Transform {
+  meta: TransformMeta;
+  run(model: DockerfileModel, context: TransformContext): TransformResult;
+}

@@ -1,0 +1,72 @@
+/** Edits shared by transforms, written in the seeds' style and keeping every other byte as it was. */
+import { commentBlockStart, type DockerfileModel, type Instruction } from '../../src/model.js';
+import { leadingWhitespace } from '../../src/text.js';
+import type { TextEdit } from '../../src/transform.js';
+
+/**
+ * Remove an instruction with the comment block directly above it. Blank lines do not pile up:
+ * when a blank line (or the end of the file) follows, the blank lines before it go too. A file
+ * without a final newline keeps having none.
+ */
+export function removeInstruction(model: DockerfileModel, instr: Instruction): TextEdit {
+  const { lines, lineKinds } = model;
+  let first = commentBlockStart(model, instr);
+  const last = instr.endLine;
+  // The empty "line" after a final newline counts as blank, so the end of the file does too.
+  const blankAfter = last + 1 >= lines.lineCount || lineKinds[last + 1] === 'blank';
+  if (blankAfter) while (first > 0 && lineKinds[first - 1] === 'blank') first--;
+  let start = lines.starts[first];
+  const end = lines.lineEnd(last);
+  if (end === model.text.length && lines.lineBreak(last) === '' && first > 0) {
+    // The removed lines ended the file without a final newline: the line before them now does.
+    start = lines.contentEnd(first - 1);
+  }
+  return { start, end, text: '' };
+}
+
+/** Offset just after the last non-blank character of an instruction. */
+export function contentEnd(model: DockerfileModel, instr: Instruction): number {
+  let e = instr.end;
+  while (e > instr.start && (model.text[e - 1] === ' ' || model.text[e - 1] === '\t')) e--;
+  return e;
+}
+
+/**
+ * The indentation for a continuation line added to a RUN: that of its `&&`/`||` lines if it has
+ * any, else the smallest of its continuation lines, else the RUN's own.
+ */
+export function continuationIndent(model: DockerfileModel, instr: Instruction): string {
+  const { lines, lineKinds } = model;
+  let operatorIndent: string | null = null;
+  let minIndent: string | null = null;
+  for (let l = instr.startLine + 1; l <= instr.endLine; l++) {
+    const t = lines.lineText(l);
+    if (lineKinds[l] !== 'instruction' || /^[ \t]*(#|$)/.test(t)) continue;
+    const ws = leadingWhitespace(t);
+    if (/^[ \t]*(&&|\|\|)/.test(t)) operatorIndent = ws;
+    if (minIndent === null || ws.length < minIndent.length) minIndent = ws;
+  }
+  return operatorIndent ?? minIndent ?? leadingWhitespace(lines.lineText(instr.startLine));
+}
+
+/** The line break an instruction uses (the file's dominant one if it has none). */
+export function lineBreakOf(model: DockerfileModel, instr: Instruction): string {
+  return model.lines.lineBreak(instr.startLine) || model.eol;
+}
+
+/**
+ * Text that appends `&& part` for each part to a RUN: on the same line for a one-line RUN, else
+ * one continuation line per part (`    && rm -rf …`), as in the seeds.
+ */
+export function appendedCommands(model: DockerfileModel, instr: Instruction, parts: string[], multiline: boolean): string {
+  if (!multiline) return parts.map((p) => ` && ${p}`).join('');
+  const indent = continuationIndent(model, instr);
+  const eol = lineBreakOf(model, instr);
+  return parts.map((p) => ` ${model.escape}${eol}${indent}&& ${p}`).join('');
+}
+
+/** A short quote of an instruction for messages: `RUN apt-get update && apt-get …`. */
+export function quote(instr: Instruction, max = 48): string {
+  const flat = instr.text.replace(/\s*\\?\r?\n\s*/g, ' ').replace(/\s+/g, ' ');
+  return '`' + (flat.length > max ? flat.slice(0, max - 1) + '…' : flat) + '`';
+}
