@@ -142,11 +142,30 @@ export function parseDockerfile(text: string): DockerfileModel {
   let shellArgv: string[] | null = null;
   const stageShell: (string[] | null)[] = [];
 
+  // Lines up to here belong to the heredoc body of an earlier instruction.
+  let swallowedThrough = -1;
   for (const ai of astInstructions) {
     const keyword = ai.getKeyword().toUpperCase();
     const range = ai.getRange();
+    if (range.start.line <= swallowedThrough) continue;
     const start = lines.offsetAt(range.start.line, range.start.character);
-    const end = lines.offsetAt(range.end.line, range.end.character);
+    let end = lines.offsetAt(range.end.line, range.end.character);
+    let endLine = range.end.line;
+    let heredocs: HeredocMarker[] = [];
+    if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
+      // dockerfile-ast misses `<< 'EOF'` and `3<<A 4<<B`; find heredocs as BuildKit does.
+      const headEnd = logicalLineEnd(lines, range.start.line, escape);
+      const head = joinContinuations(text, start, lines.contentEnd(headEnd), escape).text;
+      heredocs = findHeredocs(head);
+      if (heredocs.length > 0) {
+        endLine = heredocEnd(lines, headEnd, heredocs);
+        end = lines.contentEnd(endLine);
+        swallowedThrough = endLine;
+      } else if (endLine !== headEnd) {
+        endLine = headEnd;
+        end = lines.contentEnd(headEnd);
+      }
+    }
     if (!KNOWN_KEYWORDS.has(keyword)) {
       throw new InputError(
         `line ${range.start.line + 1}: unknown instruction '${truncate(ai.getKeyword(), 30)}'`,
@@ -188,7 +207,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     let run: RunInfo | null = null;
     if (keyword === 'RUN') {
       const posixShell = shellArgv ? isPosixShell(shellArgv) : !(stage?.windows ?? false);
-      run = readRun(ai, text, argsStart, end, escape, posixShell);
+      run = readRun(text, argsStart, end, escape, posixShell, heredocs.length > 0);
     }
     if (keyword === 'SHELL') {
       const argv = parseJsonArray(text.slice(argsStart, end));
@@ -203,7 +222,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       start,
       end,
       startLine: range.start.line,
-      endLine: range.end.line,
+      endLine,
       flags,
       argsStart,
       stage: stageIdx,
@@ -248,25 +267,116 @@ function readFlags(ai: AstInstruction, lines: LineIndex): Flag[] {
 }
 
 function readRun(
-  ai: AstInstruction,
   text: string,
   argsStart: number,
   end: number,
   escape: string,
   posixShell: boolean,
+  heredoc: boolean,
 ): RunInfo {
-  let heredoc = false;
-  try {
-    heredoc = (ai as unknown as { getHeredocs(): unknown[] }).getHeredocs().length > 0;
-  } catch {
-    // dockerfile-ast throws on some comment/continuation shapes (upstream #123); fall back to a scan.
-    heredoc = /<<-?\s*["']?[A-Za-z_]/.test(text.slice(argsStart, end));
-  }
   if (heredoc) return { form: 'heredoc', body: null, argv: null, posixShell };
   const body = joinContinuations(text, argsStart, end, escape);
   const argv = body.text.trimStart().startsWith('[') ? parseJsonArray(body.text) : null;
   if (argv) return { form: 'exec', body: null, argv, posixShell };
   return { form: 'shell', body, argv: null, posixShell };
+}
+
+/** The last physical line of the logical line starting at `line` (continuations followed). */
+function logicalLineEnd(lines: LineIndex, line: number, escape: string): number {
+  let l = line;
+  let continues = endsWithEscape(lines.lineText(l), escape);
+  while (continues && l + 1 < lines.lineCount) {
+    l++;
+    const t = lines.lineText(l);
+    if (isBlank(t) || /^[ \t]*#/.test(t)) continue;
+    continues = endsWithEscape(t, escape);
+  }
+  return l;
+}
+
+function endsWithEscape(line: string, escape: string): boolean {
+  let k = line.length - 1;
+  while (k >= 0 && (line[k] === ' ' || line[k] === '\t')) k--;
+  return k >= 0 && line[k] === escape;
+}
+
+export interface HeredocMarker {
+  name: string;
+  /** `<<-`: leading tabs are stripped, so the terminator may be indented with tabs. */
+  chomp: boolean;
+}
+
+/**
+ * Heredoc markers in an instruction's logical line, found as BuildKit finds them: split the line
+ * into shell words keeping quotes, then match each word against `^(\d*)<<(-?)name`.
+ */
+export function findHeredocs(line: string): HeredocMarker[] {
+  if (!line.includes('<<')) return [];
+  const out: HeredocMarker[] = [];
+  for (const word of rawWords(line)) {
+    const m = /^(\d*)<<(-?)\s*([^<]*)$/.exec(word);
+    if (!m || m[3] === '') continue;
+    let name = m[3];
+    const q = name[0];
+    if (q === "'" || q === '"') {
+      if (name.length < 2 || name[name.length - 1] !== q) continue;
+      name = name.slice(1, -1);
+    }
+    name = name.replace(/\\(.)/g, '$1');
+    if (name !== '') out.push({ name, chomp: m[2] === '-' });
+  }
+  return out;
+}
+
+/** Shell-like words with quotes kept; `<<` followed by blanks joins the next word (`<< 'EOF'`). */
+function rawWords(line: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let i = 0;
+  const flush = () => {
+    if (cur !== '') words.push(cur);
+    cur = '';
+  };
+  while (i < line.length) {
+    const c = line[i];
+    if (c === ' ' || c === '\t') {
+      if (/^\d*<<-?$/.test(cur)) {
+        i++;
+        continue;
+      }
+      flush();
+      i++;
+    } else if (c === "'" || c === '"') {
+      const close = line.indexOf(c, i + 1);
+      const j = close === -1 ? line.length : close + 1;
+      cur += line.slice(i, j);
+      i = j;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line.slice(i, i + 2);
+      i += 2;
+    } else {
+      cur += c;
+      i++;
+    }
+  }
+  flush();
+  return words;
+}
+
+/** The line of the last heredoc terminator; bodies follow the instruction's logical line in order. */
+function heredocEnd(lines: LineIndex, headEnd: number, heredocs: HeredocMarker[]): number {
+  let l = headEnd;
+  for (const h of heredocs) {
+    for (;;) {
+      l++;
+      if (l >= lines.lineCount) {
+        throw new InputError(`line ${headEnd + 1}: heredoc '${h.name}' is never terminated`, 'heredoc');
+      }
+      const t = lines.lineText(l);
+      if ((h.chomp ? t.replace(/^\t+/, '') : t) === h.name) break;
+    }
+  }
+  return l;
 }
 
 function isPosixShell(argv: string[]): boolean {

@@ -278,12 +278,9 @@ function planFold(
     // A RUN.
     const script = prev.script();
     if (!script) {
-      const form = prev.run?.form === 'exec' ? 'exec-form' : prev.run?.form === 'heredoc' ? 'heredoc' : 'non-POSIX-shell';
-      if (obstacle === null && prev.run?.form !== 'shell') {
-        obstacle = `the preceding ${form} RUN ${quote(prev)} cannot take more commands`;
-      }
-      obstacle ??= `the preceding RUN ${quote(prev)} uses a shell other than sh`;
-      continue;
+      // We cannot see what it does, nor append to it: the walk stops here.
+      const form = prev.run?.form === 'shell' ? 'non-POSIX-shell' : prev.run?.form === 'exec' ? 'exec-form' : 'heredoc';
+      return obstacle ?? `the preceding ${form} RUN ${quote(prev)} may create ${what} but cannot take more commands`;
     }
     if (createsAny(script, targets)) {
       creator = prev;

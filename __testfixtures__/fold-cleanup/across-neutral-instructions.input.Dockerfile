@@ -1,0 +1,6 @@
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y nginx
+LABEL org.opencontainers.image.title=web
+EXPOSE 80
+COPY nginx.conf /etc/nginx/nginx.conf
+RUN rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,3 @@
+FROM alpine:3.20
+RUN apk update && apk add curl
+RUN rm -rf /var/cache/apk/*

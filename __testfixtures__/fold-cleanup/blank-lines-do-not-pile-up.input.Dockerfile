@@ -1,0 +1,8 @@
+FROM debian:bookworm-slim
+
+RUN apt-get update && apt-get install -y curl
+
+
+RUN rm -rf /var/lib/apt/lists/*
+
+EXPOSE 80

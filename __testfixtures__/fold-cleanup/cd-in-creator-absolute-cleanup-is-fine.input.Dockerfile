@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y make && cd /src && make install
+RUN rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y make && cd /src && make install && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,7 @@
+FROM debian:bookworm-slim
+RUN apt-get update \
+    # tools for the build
+    && apt-get install -y \
+    # version control
+    git
+RUN rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN ["apt-get", "update"]
+RUN rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,4 @@
+FROM debian:bookworm-slim
+RUN curl -O https://example.com/tool.tar.gz && cd /opt
+RUN tar -xzf /tool.tar.gz
+RUN rm /tool.tar.gz

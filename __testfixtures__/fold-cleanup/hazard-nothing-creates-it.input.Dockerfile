@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+COPY . /src
+RUN rm -rf /tmp/*

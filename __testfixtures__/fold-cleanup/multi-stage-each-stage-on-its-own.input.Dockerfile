@@ -1,0 +1,6 @@
+FROM debian:bookworm-slim AS build
+RUN apt-get update && apt-get install -y gcc
+RUN rm -rf /var/lib/apt/lists/*
+
+FROM build AS test
+RUN rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,2 @@
+FROM python:3.13-slim
+RUN pip install flask sqlalchemy requests && rm -rf /root/.cache/pip

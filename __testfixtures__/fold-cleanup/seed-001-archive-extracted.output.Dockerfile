@@ -1,0 +1,4 @@
+FROM debian:bookworm-slim
+RUN curl -O https://example.com/large-file.tar.gz \
+&& tar -xzf large-file.tar.gz \
+&& rm large-file.tar.gz

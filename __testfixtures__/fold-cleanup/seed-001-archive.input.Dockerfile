@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN curl -O https://example.com/large-file.tar.gz
+RUN rm large-file.tar.gz

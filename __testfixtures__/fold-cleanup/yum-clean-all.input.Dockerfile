@@ -1,0 +1,3 @@
+FROM rockylinux:9
+RUN yum install -y git
+RUN yum clean all

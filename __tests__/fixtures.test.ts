@@ -1,0 +1,87 @@
+/**
+ * The fixture runner: every `__testfixtures__/<transform>/<case>.input.Dockerfile` is fixed with
+ * that transform alone (the `pipeline` folder runs every transform) and compared byte for byte
+ * with `<case>.output.Dockerfile` (no output file: the case must not change). For every pair it
+ * also asserts that the output is a fixed point and that BuildKit's parser accepts it. Optional
+ * sidecars: `<case>.options.json` (FixOptions), `<case>.skips.txt` (one substring per line that
+ * some reported skip reason must contain).
+ */
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fixText, type FixOptions } from '../src/engine.js';
+import { decodeDockerfile } from '../src/text.js';
+import { bkcheck, repoRoot, type BkResult } from './helpers.js';
+
+const fixturesDir = path.join(repoRoot, '__testfixtures__');
+
+interface Case {
+  group: string;
+  name: string;
+  input: string;
+  output: string | null;
+  options: FixOptions;
+  skips: string[];
+}
+
+function loadCases(): Case[] {
+  const cases: Case[] = [];
+  for (const group of fs.readdirSync(fixturesDir).sort()) {
+    const dir = path.join(fixturesDir, group);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    for (const f of fs.readdirSync(dir).sort()) {
+      const m = /^(.*)\.input\.Dockerfile$/.exec(f);
+      if (!m) continue;
+      const base = path.join(dir, m[1]);
+      const outFile = `${base}.output.Dockerfile`;
+      const optFile = `${base}.options.json`;
+      const skipFile = `${base}.skips.txt`;
+      const options = fs.existsSync(optFile) ? (JSON.parse(fs.readFileSync(optFile, 'utf8')) as FixOptions) : {};
+      if (group !== 'pipeline') options.only = [group];
+      cases.push({
+        group,
+        name: m[1],
+        input: path.join(dir, f),
+        output: fs.existsSync(outFile) ? outFile : null,
+        options,
+        skips: fs.existsSync(skipFile) ? fs.readFileSync(skipFile, 'utf8').split('\n').filter((l) => l.trim()) : [],
+      });
+    }
+  }
+  return cases;
+}
+
+const cases = loadCases();
+const read = (f: string) => decodeDockerfile(fs.readFileSync(f));
+let verdicts: Map<string, BkResult>;
+
+beforeAll(() => {
+  verdicts = bkcheck(cases.map((c) => c.output ?? c.input));
+});
+
+test('fixtures exist for every transform', () => {
+  expect(cases.length).toBeGreaterThan(0);
+});
+
+describe.each([...new Set(cases.map((c) => c.group))])('%s', (group) => {
+  test.each(cases.filter((c) => c.group === group).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const input = read(c.input);
+    const expected = c.output ? read(c.output) : input;
+    const result = await fixText(input, c.options);
+    expect(result.output).toBe(expected);
+    expect(result.changed).toBe(c.output !== null);
+    if (c.output) expect(result.fixes.filter((f) => f.applied).length).toBeGreaterThan(0);
+
+    const again = await fixText(result.output, c.options);
+    expect(again.output).toBe(result.output);
+    expect(again.fixes.filter((f) => f.applied)).toEqual([]);
+
+    for (const want of c.skips) {
+      expect(result.skips.map((s) => s.message)).toEqual(expect.arrayContaining([expect.stringContaining(want)]));
+    }
+
+    const verdict = verdicts.get(c.output ?? c.input);
+    expect(verdict?.error ?? null).toBeNull();
+    expect(verdict?.ok).toBe(true);
+  });
+});

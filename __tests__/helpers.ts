@@ -1,0 +1,61 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** BuildKit's own parser and flag validation (shared/tools/bkcheck), the validity oracle. */
+export function bkcheckPath(): string {
+  const p = process.env.BKCHECK ?? path.resolve(repoRoot, '..', 'shared', 'tools', 'bkcheck', 'bkcheck');
+  if (!fs.existsSync(p)) throw new Error(`bkcheck not found at ${p}: put shared/ beside the repo or set BKCHECK`);
+  return p;
+}
+
+export interface BkResult {
+  file: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** Check many files in one bkcheck process. */
+export function bkcheck(files: string[]): Map<string, BkResult> {
+  const out = new Map<string, BkResult>();
+  for (let i = 0; i < files.length; i += 500) {
+    const batch = files.slice(i, i + 500);
+    const r = spawnSync(bkcheckPath(), batch, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    for (const line of r.stdout.split('\n')) {
+      if (!line.trim()) continue;
+      const j = JSON.parse(line) as BkResult;
+      out.set(j.file, j);
+    }
+  }
+  return out;
+}
+
+export function tempDir(prefix = 'dockerfix-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const cliPath = path.join(repoRoot, 'bin', 'dockerfix.js');
+
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the real executable as a subprocess (it needs `npm run build`; jest's globalSetup does it). */
+export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  const r = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' });
+}
