@@ -36,7 +36,9 @@ function loadCases(): Case[] {
       const outFile = `${base}.output.Dockerfile`;
       const optFile = `${base}.options.json`;
       const skipFile = `${base}.skips.txt`;
-      const options = fs.existsSync(optFile) ? (JSON.parse(fs.readFileSync(optFile, 'utf8')) as FixOptions) : {};
+      const options = fs.existsSync(optFile)
+        ? (JSON.parse(fs.readFileSync(optFile, 'utf8')) as FixOptions)
+        : {};
       if (group !== 'pipeline') options.only = [group];
       cases.push({
         group,
@@ -44,7 +46,12 @@ function loadCases(): Case[] {
         input: path.join(dir, f),
         output: fs.existsSync(outFile) ? outFile : null,
         options,
-        skips: fs.existsSync(skipFile) ? fs.readFileSync(skipFile, 'utf8').split('\n').filter((l) => l.trim()) : [],
+        skips: fs.existsSync(skipFile)
+          ? fs
+              .readFileSync(skipFile, 'utf8')
+              .split('\n')
+              .filter((l) => l.trim())
+          : [],
       });
     }
   }
@@ -64,24 +71,29 @@ test('fixtures exist for every transform', () => {
 });
 
 describe.each([...new Set(cases.map((c) => c.group))])('%s', (group) => {
-  test.each(cases.filter((c) => c.group === group).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const input = read(c.input);
-    const expected = c.output ? read(c.output) : input;
-    const result = await fixText(input, c.options);
-    expect(result.output).toBe(expected);
-    expect(result.changed).toBe(c.output !== null);
-    if (c.output) expect(result.fixes.filter((f) => f.applied).length).toBeGreaterThan(0);
+  test.each(cases.filter((c) => c.group === group).map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const input = read(c.input);
+      const expected = c.output ? read(c.output) : input;
+      const result = await fixText(input, c.options);
+      expect(result.output).toBe(expected);
+      expect(result.changed).toBe(c.output !== null);
+      if (c.output) expect(result.fixes.filter((f) => f.applied).length).toBeGreaterThan(0);
 
-    const again = await fixText(result.output, c.options);
-    expect(again.output).toBe(result.output);
-    expect(again.fixes.filter((f) => f.applied)).toEqual([]);
+      const again = await fixText(result.output, c.options);
+      expect(again.output).toBe(result.output);
+      expect(again.fixes.filter((f) => f.applied)).toEqual([]);
 
-    for (const want of c.skips) {
-      expect(result.skips.map((s) => s.message)).toEqual(expect.arrayContaining([expect.stringContaining(want)]));
-    }
+      for (const want of c.skips) {
+        expect(result.skips.map((s) => s.message)).toEqual(
+          expect.arrayContaining([expect.stringContaining(want)]),
+        );
+      }
 
-    const verdict = verdicts.get(c.output ?? c.input);
-    expect(verdict?.error ?? null).toBeNull();
-    expect(verdict?.ok).toBe(true);
-  });
+      const verdict = verdicts.get(c.output ?? c.input);
+      expect(verdict?.error ?? null).toBeNull();
+      expect(verdict?.ok).toBe(true);
+    },
+  );
 });

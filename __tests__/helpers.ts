@@ -9,7 +9,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** BuildKit's own parser and flag validation (shared/tools/bkcheck), the validity oracle. */
 export function bkcheckPath(): string {
   const p = process.env.BKCHECK ?? path.resolve(repoRoot, '..', 'shared', 'tools', 'bkcheck', 'bkcheck');
-  if (!fs.existsSync(p)) throw new Error(`bkcheck not found at ${p}: put shared/ beside the repo or set BKCHECK`);
+  if (!fs.existsSync(p))
+    throw new Error(`bkcheck not found at ${p}: put shared/ beside the repo or set BKCHECK`);
   return p;
 }
 

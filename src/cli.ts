@@ -43,11 +43,17 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
   const parser = yargs(argv)
     .scriptName('dockerfix')
     .usage(
-      '$0 [paths..]\n\nFix the Dockerfile antipatterns that make images big and rebuilds slow.\n' +
-        'Paths are files, directories (searched for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile,\n' +
-        'Containerfile; .gitignore honoured) or globs. No path means the current directory.',
+      '$0 [paths..]\n\n' +
+        'Fix the Dockerfile antipatterns that make images big and rebuilds slow.\n\n' +
+        'Paths are files, directories or globs (default: the current directory). Directories are\n' +
+        'searched for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile,\n' +
+        'honouring .gitignore and skipping node_modules and .git.',
     )
-    .option('dry-run', { type: 'boolean', describe: 'Print a unified diff of the fixes; write nothing (the default)' })
+    .wrap(100)
+    .option('dry-run', {
+      type: 'boolean',
+      describe: 'Print a unified diff of the fixes; write nothing (the default)',
+    })
     .option('write', { type: 'boolean', describe: 'Write the fixes in place (atomically)' })
     .option('check', { type: 'boolean', describe: 'Print the files that would change; exit 1 if any would' })
     .option('only', { type: 'string', describe: 'Run only these transforms (comma-separated ids)' })
@@ -58,11 +64,14 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
       describe: 'buildkit: BuildKit features allowed; portable: for builders without RUN --mount',
     })
     .option('list-transforms', { type: 'boolean', describe: 'List the transforms and exit' })
-    .option('verbose', { type: 'boolean', describe: 'Also report the candidates left alone, with the reason' })
+    .option('verbose', {
+      type: 'boolean',
+      describe: 'Also report the candidates left alone, with the reason',
+    })
     .conflicts('write', 'check')
     .conflicts('write', 'dry-run')
     .conflicts('check', 'dry-run')
-    .strict()
+    .strictOptions()
     .help()
     .version()
     .exitProcess(false)
@@ -94,8 +103,14 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
 
 function listTransforms(): string {
   const rows = builtinTransforms.map((t) => [t.meta.id, t.meta.safety, t.meta.modes.join(','), t.meta.title]);
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['id', 'safety', 'modes'][i].length));
-  const fmt = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd() + '\n';
+  const widths = [0, 1, 2].map((i) =>
+    Math.max(...rows.map((r) => r[i].length), ['id', 'safety', 'modes'][i].length),
+  );
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c))
+      .join('  ')
+      .trimEnd() + '\n';
   return fmt(['id', 'safety', 'modes', 'title']) + rows.map(fmt).join('');
 }
 
@@ -156,7 +171,8 @@ async function run(options: CliOptions, io: CliIO): Promise<number> {
       io.stderr(`${file.display}:${f.line}: ${f.transform}: ${f.message}${note}\n`);
     }
     if (options.verbose) {
-      for (const s of result.skips) io.stderr(`${file.display}:${s.line}: ${s.transform}: skipped: ${s.message}\n`);
+      for (const s of result.skips)
+        io.stderr(`${file.display}:${s.line}: ${s.transform}: skipped: ${s.message}\n`);
     }
   }
 

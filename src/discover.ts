@@ -66,7 +66,8 @@ export async function discover(inputs: readonly string[], cwd: string): Promise<
           followSymbolicLinks: false,
           ignore: ['**/node_modules/**', '**/.git/**'],
         });
-        if (matches.length === 0) errors.push({ display: input, message: 'no files match this pattern', kind: 'not-found' });
+        if (matches.length === 0)
+          errors.push({ display: input, message: 'no files match this pattern', kind: 'not-found' });
         for (const m of matches.sort()) await addExplicit(path.resolve(m), display(m), add, errors);
         continue;
       }
@@ -165,7 +166,11 @@ async function addLink(
   }
   const rel = path.relative(realRoot, real);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    errors.push({ display: display(link), message: `symlink points outside the tree (${real}); not followed`, kind: 'outside-tree' });
+    errors.push({
+      display: display(link),
+      message: `symlink points outside the tree (${real}); not followed`,
+      kind: 'outside-tree',
+    });
     return;
   }
   const st = await fs.stat(real);
@@ -232,7 +237,8 @@ async function readText(p: string): Promise<string | null> {
 
 export function toDisplay(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
-  const shown = rel === '' ? '.' : rel.startsWith('..') && path.isAbsolute(p) && rel.split(path.sep).length > 3 ? p : rel;
+  const shown =
+    rel === '' ? '.' : rel.startsWith('..') && path.isAbsolute(p) && rel.split(path.sep).length > 3 ? p : rel;
   return shown.split(path.sep).join('/');
 }
 

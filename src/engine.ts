@@ -106,12 +106,19 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
       } catch (err) {
         throw new InputError(`internal error in transform ${id}: ${(err as Error).message}`, 'internal');
       }
-      for (const s of result.skips) skips.push({ transform: id, message: s.message, line: toInputLine(s.at) });
+      for (const s of result.skips)
+        skips.push({ transform: id, message: s.message, line: toInputLine(s.at) });
       const accepted: FixProposal[] = [];
       const acceptedEdits: TextEdit[] = [];
       for (const fix of result.fixes) {
         if (fix.safety === 'review' && !options.unsafe) {
-          pending.push({ transform: id, message: fix.message, safety: fix.safety, line: toInputLine(fix.at), applied: false });
+          pending.push({
+            transform: id,
+            message: fix.message,
+            safety: fix.safety,
+            line: toInputLine(fix.at),
+            applied: false,
+          });
           continue;
         }
         // Like ESLint's fixer: a fix that overlaps an accepted one waits for the next pass.
@@ -124,7 +131,13 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
       }
       if (accepted.length === 0) continue;
       for (const fix of accepted) {
-        fixes.push({ transform: id, message: fix.message, safety: fix.safety, line: toInputLine(fix.at), applied: true });
+        fixes.push({
+          transform: id,
+          message: fix.message,
+          safety: fix.safety,
+          line: toInputLine(fix.at),
+          applied: true,
+        });
       }
       const next = applyEdits(text, acceptedEdits);
       if (next === text) continue;
@@ -133,7 +146,10 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
       try {
         model = parseDockerfile(text);
       } catch (err) {
-        throw new VerifyError(`transform ${id} produced text that does not parse (${(err as Error).message})`, 'verify');
+        throw new VerifyError(
+          `transform ${id} produced text that does not parse (${(err as Error).message})`,
+          'verify',
+        );
       }
       changed = true;
       lastChanger = id;
@@ -146,13 +162,16 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
         input,
         output: text,
         changed: text !== input,
-        fixes: [...fixes, ...pending],
+        fixes: [...fixes, ...pending].sort((a, b) => a.line - b.line),
         skips: dedupeSkips(skips),
         passes: pass,
       };
     }
     if (pass === maxPasses) {
-      throw new VerifyError(`transforms did not settle after ${maxPasses} passes (last change by ${lastChanger})`, 'verify');
+      throw new VerifyError(
+        `transforms did not settle after ${maxPasses} passes (last change by ${lastChanger})`,
+        'verify',
+      );
     }
   }
   throw new VerifyError('no passes were run', 'verify');

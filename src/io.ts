@@ -18,7 +18,10 @@ export async function readDockerfile(file: string): Promise<ReadResult> {
     if (!st.isFile()) throw new InputError('not a regular file', 'unreadable');
     // Refuse before reading a huge file into memory.
     if (st.size > MAX_FILE_BYTES) {
-      throw new InputError(`file too large (${formatBytes(st.size)}; the limit is ${formatBytes(MAX_FILE_BYTES)})`, 'too-large');
+      throw new InputError(
+        `file too large (${formatBytes(st.size)}; the limit is ${formatBytes(MAX_FILE_BYTES)})`,
+        'too-large',
+      );
     }
     bytes = await fs.readFile(file);
   } catch (err) {
@@ -40,7 +43,10 @@ export async function writeFileAtomic(file: string, content: string, expected: B
   // Root may write anywhere; a file nobody may write is still a statement of intent.
   if ((st.mode & 0o222) === 0) throw new InputError('read-only file; not written', 'write');
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.dockerfix-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(
+    dir,
+    `.${path.basename(file)}.dockerfix-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+  );
   let handle: fs.FileHandle | null = null;
   try {
     handle = await fs.open(tmp, 'wx', st.mode & 0o7777);
@@ -51,7 +57,8 @@ export async function writeFileAtomic(file: string, content: string, expected: B
     await handle.close();
     handle = null;
     const current = await fs.readFile(file);
-    if (!current.equals(expected)) throw new InputError('the file changed while it was being fixed; not written', 'changed');
+    if (!current.equals(expected))
+      throw new InputError('the file changed while it was being fixed; not written', 'changed');
     await fs.rename(tmp, file);
   } catch (err) {
     if (handle) await handle.close().catch(() => undefined);

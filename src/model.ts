@@ -113,7 +113,8 @@ const KNOWN_KEYWORDS = new Set([
 ]);
 
 const POSIX_SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
-const WINDOWS_IMAGE = /(^|[/:])(windows|nanoserver|servercore|windowsservercore)([-:/]|$)|mcr\.microsoft\.com\/windows/i;
+const WINDOWS_IMAGE =
+  /(^|[/:])(windows|nanoserver|servercore|windowsservercore)([-:/]|$)|mcr\.microsoft\.com\/windows/i;
 
 /**
  * Parse a Dockerfile. Throws InputError for text that is not a Dockerfile BuildKit would accept
@@ -173,14 +174,14 @@ export function parseDockerfile(text: string): DockerfileModel {
       );
     }
     if (stages.length === 0 && keyword !== 'FROM' && keyword !== 'ARG') {
-      throw new InputError(
-        `line ${range.start.line + 1}: ${keyword} before the first FROM`,
-        'no-from',
-      );
+      throw new InputError(`line ${range.start.line + 1}: ${keyword} before the first FROM`, 'no-from');
     }
     const flags = readFlags(ai, lines);
     const args = ai.getArguments();
-    const argsStart = args.length > 0 ? lines.offsetAt(args[0].getRange().start.line, args[0].getRange().start.character) : end;
+    const argsStart =
+      args.length > 0
+        ? lines.offsetAt(args[0].getRange().start.line, args[0].getRange().start.character)
+        : end;
 
     if (keyword === 'FROM') {
       const from = ai as AstFrom;
@@ -230,7 +231,8 @@ export function parseDockerfile(text: string): DockerfileModel {
       text: text.slice(start, end),
       script() {
         if (parsedScript === undefined) {
-          parsedScript = run && run.form === 'shell' && run.posixShell && run.body ? parseShell(run.body.text) : null;
+          parsedScript =
+            run && run.form === 'shell' && run.posixShell && run.body ? parseShell(run.body.text) : null;
         }
         return parsedScript;
       },

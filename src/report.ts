@@ -3,9 +3,17 @@ import { createTwoFilesPatch } from 'diff';
 
 /** A unified diff that `git apply` and `patch -p1` apply (paths prefixed a/ and b/). */
 export function unifiedDiff(displayPath: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(`a/${displayPath}`, `b/${displayPath}`, before, after, undefined, undefined, {
-    context: 3,
-  });
+  const patch = createTwoFilesPatch(
+    `a/${displayPath}`,
+    `b/${displayPath}`,
+    before,
+    after,
+    undefined,
+    undefined,
+    {
+      context: 3,
+    },
+  );
   // Drop the `=====` banner line that jsdiff prints before the headers.
   return patch.replace(/^=+\n/, '');
 }

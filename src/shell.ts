@@ -200,7 +200,8 @@ class ScriptBuilder {
     }
     if (t === 'command') return this.command(node, isolated);
     if (DECLARATION_TYPES.has(t)) return this.declaration(node, isolated);
-    if (t === 'variable_assignment' || t === 'variable_assignments') return this.bareAssignment(node, isolated);
+    if (t === 'variable_assignment' || t === 'variable_assignments')
+      return this.bareAssignment(node, isolated);
     if (t === 'subshell') return this.compound('subshell', node, true, false);
     if (t === 'compound_statement') return this.compound('group', node, isolated, false);
     if (t === 'function_definition') return this.compound('function', node, isolated, false);

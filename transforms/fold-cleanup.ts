@@ -3,7 +3,13 @@
  * stay in the earlier layer). Move the cleanup into the RUN that created the files.
  */
 import { toSource, type DockerfileModel, type Instruction, type Stage } from '../src/model.js';
-import { shellStateChanges, soleCommand, type ShellScript, type SimpleCommand, type Step } from '../src/shell.js';
+import {
+  shellStateChanges,
+  soleCommand,
+  type ShellScript,
+  type SimpleCommand,
+  type Step,
+} from '../src/shell.js';
 import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/transform.js';
 import { appendedCommands, contentEnd, quote, removeInstruction } from './lib/edit.js';
 import {
@@ -38,7 +44,16 @@ type Cleanup =
   | { shape: 'whole'; steps: CleanupStep[] };
 
 /** Instructions that neither change what a moved command sees nor touch the files. */
-const NEUTRAL = new Set(['LABEL', 'MAINTAINER', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL', 'ONBUILD']);
+const NEUTRAL = new Set([
+  'LABEL',
+  'MAINTAINER',
+  'EXPOSE',
+  'CMD',
+  'ENTRYPOINT',
+  'HEALTHCHECK',
+  'STOPSIGNAL',
+  'ONBUILD',
+]);
 /** Instructions that change the environment, user, directory or shell of later RUNs. */
 const BLOCKERS = new Set(['ENV', 'ARG', 'WORKDIR', 'USER', 'SHELL', 'VOLUME']);
 
@@ -66,7 +81,8 @@ export const foldCleanup: Transform = {
     example: {
       before:
         'RUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl\n\nRUN rm -rf /var/lib/apt/lists/*\n',
-      after: 'RUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
+      after:
+        'RUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
     },
   },
   run(model) {
@@ -80,7 +96,8 @@ export const foldCleanup: Transform = {
         const found = findCleanup(script);
         if (!found) continue;
         const outcome = typeof found === 'string' ? found : planFold(model, stage, instr, found);
-        if (typeof outcome === 'string') result.skips.push({ message: outcome, at: instr.start } satisfies SkipProposal);
+        if (typeof outcome === 'string')
+          result.skips.push({ message: outcome, at: instr.start } satisfies SkipProposal);
         else result.fixes.push(outcome);
       }
     }
@@ -158,10 +175,13 @@ function findCleanup(script: ShellScript): Cleanup | string | null {
   if (suffix.length === 0) return null;
   const files = fileTargets(suffix);
   const head = steps.slice(0, steps.length - suffix.length);
-  const usesFile = head.some((s) => s.pipeline.units.some((u) => u.type === 'command' && mentionsAny(u, files)));
+  const usesFile = head.some((s) =>
+    s.pipeline.units.some((u) => u.type === 'command' && mentionsAny(u, files)),
+  );
   if (!usesFile) return null;
   // Downloaded in this same RUN: the cleanup already happens where it should.
-  if (head.some((s) => s.pipeline.units.some((u) => u.type === 'command' && createsFiles(u, files)))) return null;
+  if (head.some((s) => s.pipeline.units.some((u) => u.type === 'command' && createsFiles(u, files))))
+    return null;
   if (steps.some((s) => s.before !== null && s.before !== '&&') || script.trailing !== null) {
     return 'the RUN that extracts and deletes the download joins its commands with something other than `&&`';
   }
@@ -218,7 +238,9 @@ function copyDestination(instr: Instruction): string | null {
   if (args.startsWith('[')) {
     try {
       const arr = JSON.parse(args) as unknown;
-      return Array.isArray(arr) && typeof arr[arr.length - 1] === 'string' ? (arr[arr.length - 1] as string) : null;
+      return Array.isArray(arr) && typeof arr[arr.length - 1] === 'string'
+        ? (arr[arr.length - 1] as string)
+        : null;
     } catch {
       return null;
     }
@@ -279,8 +301,12 @@ function planFold(
     const script = prev.script();
     if (!script) {
       // We cannot see what it does, nor append to it: the walk stops here.
-      const form = prev.run?.form === 'shell' ? 'non-POSIX-shell' : prev.run?.form === 'exec' ? 'exec-form' : 'heredoc';
-      return obstacle ?? `the preceding ${form} RUN ${quote(prev)} may create ${what} but cannot take more commands`;
+      const form =
+        prev.run?.form === 'shell' ? 'non-POSIX-shell' : prev.run?.form === 'exec' ? 'exec-form' : 'heredoc';
+      return (
+        obstacle ??
+        `the preceding ${form} RUN ${quote(prev)} may create ${what} but cannot take more commands`
+      );
     }
     if (createsAny(script, targets)) {
       creator = prev;
@@ -292,14 +318,17 @@ function planFold(
     }
     obstacle ??= `${quote(prev)} runs between the cleanup and the RUN that creates ${what}, and may use them`;
   }
-  if (!creator) return `no earlier RUN in this stage is known to create ${what}; the cleanup cannot be folded`;
+  if (!creator)
+    return `no earlier RUN in this stage is known to create ${what}; the cleanup cannot be folded`;
   if (obstacle) return obstacle;
 
   const creatorScript = creator.script()!;
   const check = checkAppendable(model, creator, creatorScript, 'creating');
   if (check) return check;
   for (const mount of creator.flags.filter((f) => f.name === 'mount')) {
-    const target = mount.options.find((o) => o.name === 'target' || o.name === 'dst' || o.name === 'destination');
+    const target = mount.options.find(
+      (o) => o.name === 'target' || o.name === 'dst' || o.name === 'destination',
+    );
     const t = target?.value ? normalizePath(target.value) : null;
     if (t && cacheDirs.concat(files).some((p) => p === t || p.startsWith(t + '/') || t.startsWith(p + '/'))) {
       return `the creating RUN mounts ${t}; removing it there would empty the mount, not the layer`;
@@ -345,13 +374,21 @@ function planFold(
     if (cleanup.restStart === null) {
       removal = removeInstruction(model, cleanupRun);
     } else {
-      const from = toSource(body, cleanup.steps[0].step.pipeline.start, cleanup.steps[0].step.pipeline.start).start;
+      const from = toSource(
+        body,
+        cleanup.steps[0].step.pipeline.start,
+        cleanup.steps[0].step.pipeline.start,
+      ).start;
       removal = { start: from, end: body.map[cleanup.restStart], text: '' };
     }
   }
   const multiline = creator.startLine !== creator.endLine || between.length > 0 || cleanup.shape === 'whole';
   const insertAt = contentEnd(model, creator);
-  const insertion: TextEdit = { start: insertAt, end: insertAt, text: appendedCommands(model, creator, parts, multiline) };
+  const insertion: TextEdit = {
+    start: insertAt,
+    end: insertAt,
+    text: appendedCommands(model, creator, parts, multiline),
+  };
   const moved = cleanup.steps.map((s) => '`' + oneLine(s.step, cleanupRun) + '`').join(', ');
   const message =
     between.length > 0 || cleanup.shape === 'whole'
@@ -391,21 +428,32 @@ function targetCacheDirs(targets: Target[]): string[] {
 }
 
 /** Can commands be appended to this RUN with `&&` without changing what it already does? */
-function checkAppendable(model: DockerfileModel, run: Instruction, script: ShellScript, role: string): string | null {
+function checkAppendable(
+  model: DockerfileModel,
+  run: Instruction,
+  script: ShellScript,
+  role: string,
+): string | null {
   if (script.hasError) return `the ${role} RUN ${quote(run)} is not valid shell`;
-  if (script.hasComment) return `the ${role} RUN ${quote(run)} contains a shell comment that would swallow appended commands`;
+  if (script.hasComment)
+    return `the ${role} RUN ${quote(run)} contains a shell comment that would swallow appended commands`;
   if (script.trailing === '&') return `the ${role} RUN ${quote(run)} ends with \`&\``;
   if (script.trailing === ';') return `the ${role} RUN ${quote(run)} ends with \`;\``;
   if (script.steps.length === 0) return `the ${role} RUN ${quote(run)} is empty`;
   const end = contentEnd(model, run);
-  if (model.text[end - 1] === model.escape) return `the ${role} RUN ${quote(run)} ends with a line continuation`;
+  if (model.text[end - 1] === model.escape)
+    return `the ${role} RUN ${quote(run)} ends with a line continuation`;
   return null;
 }
 
 /** Does a state change made before them alter what the moved cleanup commands do? */
 function blocksCleanup(what: string, moved: SimpleCommand[]): boolean {
   if (CWD_CHANGERS.has(what)) {
-    return moved.some((c) => c.args.some((a) => a.value !== null && !a.value.startsWith('-') && !/^[/~]/.test(a.value)) || c.name !== 'rm');
+    return moved.some(
+      (c) =>
+        c.args.some((a) => a.value !== null && !a.value.startsWith('-') && !/^[/~]/.test(a.value)) ||
+        c.name !== 'rm',
+    );
   }
   if (ENV_CHANGERS.has(what) || what.endsWith('=')) {
     return moved.some((c) => c.args.some((a) => /[$~]/.test(a.raw)));

@@ -58,7 +58,12 @@ export function lineBreakOf(model: DockerfileModel, instr: Instruction): string 
  * Text that appends `&& part` for each part to a RUN: on the same line for a one-line RUN, else
  * one continuation line per part (`    && rm -rf …`), as in the seeds.
  */
-export function appendedCommands(model: DockerfileModel, instr: Instruction, parts: string[], multiline: boolean): string {
+export function appendedCommands(
+  model: DockerfileModel,
+  instr: Instruction,
+  parts: string[],
+  multiline: boolean,
+): string {
   if (!multiline) return parts.map((p) => ` && ${p}`).join('');
   const indent = continuationIndent(model, instr);
   const eol = lineBreakOf(model, instr);

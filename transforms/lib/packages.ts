@@ -5,7 +5,8 @@
 import { commandBase, type SimpleCommand, type ShellScript } from '../../src/shell.js';
 
 /** A cache directory kind that a cleanup removes and an install creates. */
-export type CacheKind = 'apt-lists' | 'apt-cache' | 'pip-cache' | 'npm-cache' | 'yarn-cache' | 'apk-cache' | 'yum-cache';
+export type CacheKind =
+  'apt-lists' | 'apt-cache' | 'pip-cache' | 'npm-cache' | 'yarn-cache' | 'apk-cache' | 'yum-cache';
 
 export const CACHE_DIRS: readonly { dir: string; kind: CacheKind }[] = [
   { dir: '/var/lib/apt/lists', kind: 'apt-lists' },
@@ -80,7 +81,12 @@ const PYTHON_NAME = /^python(\d+(\.\d+)?)?$/;
 /** Arguments after `pip` for `pip …`, `pip3 …`, `python -m pip …`; null if not pip. */
 export function pipArgs(inv: Invocation): (string | null)[] | null {
   if (PIP_NAME.test(inv.name)) return inv.args;
-  if (PYTHON_NAME.test(inv.name) && inv.args[0] === '-m' && inv.args[1] !== null && PIP_NAME.test(inv.args[1] ?? '')) {
+  if (
+    PYTHON_NAME.test(inv.name) &&
+    inv.args[0] === '-m' &&
+    inv.args[1] !== null &&
+    PIP_NAME.test(inv.args[1] ?? '')
+  ) {
     return inv.args.slice(2);
   }
   return null;
@@ -94,10 +100,48 @@ function firstPositional(args: (string | null)[]): string | null {
   return null;
 }
 
-const APT_LIST_WRITERS = new Set(['update', 'install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);
-const APT_CACHE_WRITERS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'download', 'reinstall', 'source']);
-const NPM_INSTALLS = new Set(['install', 'i', 'ci', 'add', 'update', 'up', 'in', 'isntall', 'install-clean', 'install-ci-test', 'it']);
-const YUM_WRITERS = new Set(['install', 'update', 'upgrade', 'makecache', 'groupinstall', 'reinstall', 'localinstall', 'distro-sync']);
+const APT_LIST_WRITERS = new Set([
+  'update',
+  'install',
+  'upgrade',
+  'dist-upgrade',
+  'full-upgrade',
+  'build-dep',
+  'reinstall',
+]);
+const APT_CACHE_WRITERS = new Set([
+  'install',
+  'upgrade',
+  'dist-upgrade',
+  'full-upgrade',
+  'build-dep',
+  'download',
+  'reinstall',
+  'source',
+]);
+const NPM_INSTALLS = new Set([
+  'install',
+  'i',
+  'ci',
+  'add',
+  'update',
+  'up',
+  'in',
+  'isntall',
+  'install-clean',
+  'install-ci-test',
+  'it',
+]);
+const YUM_WRITERS = new Set([
+  'install',
+  'update',
+  'upgrade',
+  'makecache',
+  'groupinstall',
+  'reinstall',
+  'localinstall',
+  'distro-sync',
+]);
 
 /** The cache kinds this command writes. */
 export function cachesWritten(inv: Invocation): CacheKind[] {
@@ -119,7 +163,9 @@ export function cachesWritten(inv: Invocation): CacheKind[] {
   }
   if (inv.name === 'apk') {
     const sub = firstPositional(inv.args);
-    return (sub === 'add' || sub === 'update' || sub === 'upgrade') && !inv.args.includes('--no-cache') ? ['apk-cache'] : [];
+    return (sub === 'add' || sub === 'update' || sub === 'upgrade') && !inv.args.includes('--no-cache')
+      ? ['apk-cache']
+      : [];
   }
   if (inv.name === 'yum' || inv.name === 'dnf' || inv.name === 'microdnf') {
     return YUM_WRITERS.has(firstPositional(inv.args) ?? '') ? ['yum-cache'] : [];
@@ -132,11 +178,14 @@ export function cacheCleaned(inv: Invocation): CacheKind | null {
   const apt = aptSubcommand(inv);
   if (apt === 'clean' || apt === 'autoclean') return 'apt-cache';
   const pip = pipArgs(inv);
-  if (pip !== null) return pip[0] === 'cache' && (pip[1] === 'purge' || pip[1] === 'remove') ? 'pip-cache' : null;
+  if (pip !== null)
+    return pip[0] === 'cache' && (pip[1] === 'purge' || pip[1] === 'remove') ? 'pip-cache' : null;
   if (inv.name === 'npm' && inv.args[0] === 'cache' && inv.args[1] === 'clean') return 'npm-cache';
   if (inv.name === 'yarn' && inv.args[0] === 'cache' && inv.args[1] === 'clean') return 'yarn-cache';
-  if ((inv.name === 'yum' || inv.name === 'dnf' || inv.name === 'microdnf') && inv.args[0] === 'clean') return 'yum-cache';
-  if (inv.name === 'apk' && inv.args[0] === 'cache' && (inv.args[1] === 'clean' || inv.args[1] === 'purge')) return 'apk-cache';
+  if ((inv.name === 'yum' || inv.name === 'dnf' || inv.name === 'microdnf') && inv.args[0] === 'clean')
+    return 'yum-cache';
+  if (inv.name === 'apk' && inv.args[0] === 'cache' && (inv.args[1] === 'clean' || inv.args[1] === 'purge'))
+    return 'apk-cache';
   return null;
 }
 
@@ -164,7 +213,8 @@ export function cachesCovered(path: string): CacheKind[] {
   const depth = base.split('/').filter((s) => s !== '').length;
   const out = new Set<CacheKind>();
   for (const { dir, kind } of CACHE_DIRS) {
-    if (base === dir || base.startsWith(dir + '/') || (depth >= 2 && dir.startsWith(base + '/'))) out.add(kind);
+    if (base === dir || base.startsWith(dir + '/') || (depth >= 2 && dir.startsWith(base + '/')))
+      out.add(kind);
   }
   return [...out];
 }
@@ -172,23 +222,102 @@ export function cachesCovered(path: string): CacheKind[] {
 // curl/wget option parsing: which options take a value, so that clusters like -fsSLo are read right.
 const CURL_SHORT_WITH_VALUE = new Set('odHuAeXTwxmrbcCEFKQtUyYzP'.split(''));
 const CURL_LONG_WITH_VALUE = new Set([
-  '--output', '--header', '--user', '--data', '--data-raw', '--data-binary', '--data-urlencode', '--form',
-  '--user-agent', '--referer', '--request', '--upload-file', '--write-out', '--proxy', '--max-time',
-  '--range', '--cookie', '--cookie-jar', '--continue-at', '--cert', '--config', '--retry', '--retry-delay',
-  '--retry-max-time', '--connect-timeout', '--cacert', '--capath', '--key', '--proto', '--proto-redir',
-  '--resolve', '--limit-rate', '--url', '--output-dir', '--max-redirs', '--expect100-timeout', '--ciphers',
-  '--dns-servers', '--interface', '--keepalive-time', '--netrc-file', '--oauth2-bearer', '--pinnedpubkey',
-  '--speed-limit', '--speed-time', '--time-cond', '--tls-max', '--trace', '--trace-ascii', '--unix-socket',
-  '--connect-to', '--preproxy', '--proxy-user', '--happy-eyeballs-timeout-ms', '--create-file-mode',
+  '--output',
+  '--header',
+  '--user',
+  '--data',
+  '--data-raw',
+  '--data-binary',
+  '--data-urlencode',
+  '--form',
+  '--user-agent',
+  '--referer',
+  '--request',
+  '--upload-file',
+  '--write-out',
+  '--proxy',
+  '--max-time',
+  '--range',
+  '--cookie',
+  '--cookie-jar',
+  '--continue-at',
+  '--cert',
+  '--config',
+  '--retry',
+  '--retry-delay',
+  '--retry-max-time',
+  '--connect-timeout',
+  '--cacert',
+  '--capath',
+  '--key',
+  '--proto',
+  '--proto-redir',
+  '--resolve',
+  '--limit-rate',
+  '--url',
+  '--output-dir',
+  '--max-redirs',
+  '--expect100-timeout',
+  '--ciphers',
+  '--dns-servers',
+  '--interface',
+  '--keepalive-time',
+  '--netrc-file',
+  '--oauth2-bearer',
+  '--pinnedpubkey',
+  '--speed-limit',
+  '--speed-time',
+  '--time-cond',
+  '--tls-max',
+  '--trace',
+  '--trace-ascii',
+  '--unix-socket',
+  '--connect-to',
+  '--preproxy',
+  '--proxy-user',
+  '--happy-eyeballs-timeout-ms',
+  '--create-file-mode',
 ]);
 const WGET_SHORT_WITH_VALUE = new Set('OoaPtTwUeiBlARDXIQ'.split(''));
 const WGET_LONG_WITH_VALUE = new Set([
-  '--output-document', '--output-file', '--append-output', '--directory-prefix', '--tries', '--timeout',
-  '--wait', '--user-agent', '--execute', '--input-file', '--base', '--level', '--accept', '--reject',
-  '--domains', '--exclude-directories', '--include-directories', '--quota', '--header', '--user',
-  '--password', '--http-user', '--http-password', '--post-data', '--post-file', '--ca-certificate',
-  '--certificate', '--private-key', '--load-cookies', '--save-cookies', '--limit-rate', '--read-timeout',
-  '--connect-timeout', '--dns-timeout', '--waitretry', '--progress', '--referer', '--bind-address',
+  '--output-document',
+  '--output-file',
+  '--append-output',
+  '--directory-prefix',
+  '--tries',
+  '--timeout',
+  '--wait',
+  '--user-agent',
+  '--execute',
+  '--input-file',
+  '--base',
+  '--level',
+  '--accept',
+  '--reject',
+  '--domains',
+  '--exclude-directories',
+  '--include-directories',
+  '--quota',
+  '--header',
+  '--user',
+  '--password',
+  '--http-user',
+  '--http-password',
+  '--post-data',
+  '--post-file',
+  '--ca-certificate',
+  '--certificate',
+  '--private-key',
+  '--load-cookies',
+  '--save-cookies',
+  '--limit-rate',
+  '--read-timeout',
+  '--connect-timeout',
+  '--dns-timeout',
+  '--waitretry',
+  '--progress',
+  '--referer',
+  '--bind-address',
 ]);
 
 function basenameOfUrl(url: string): string | null {
@@ -212,7 +341,11 @@ interface ParsedOptions {
   positionals: (string | null)[];
 }
 
-function parseOptions(args: (string | null)[], shortWithValue: Set<string>, longWithValue: Set<string>): ParsedOptions | null {
+function parseOptions(
+  args: (string | null)[],
+  shortWithValue: Set<string>,
+  longWithValue: Set<string>,
+): ParsedOptions | null {
   const values = new Map<string, string | null>();
   const flags = new Set<string>();
   const positionals: (string | null)[] = [];
@@ -265,7 +398,8 @@ export function downloadedFiles(inv: Invocation): string[] | null {
     const o = parseOptions(inv.args, WGET_SHORT_WITH_VALUE, WGET_LONG_WITH_VALUE);
     if (!o || o.values.has('-P') || o.values.has('--directory-prefix')) return null;
     if (o.flags.has('--content-disposition') || o.flags.has('--trust-server-names')) return null;
-    if (o.flags.has('-r') || o.flags.has('--recursive') || o.flags.has('-m') || o.flags.has('--mirror')) return null;
+    if (o.flags.has('-r') || o.flags.has('--recursive') || o.flags.has('-m') || o.flags.has('--mirror'))
+      return null;
     const out = o.values.get('-O') ?? o.values.get('--output-document');
     if (out !== undefined) return out === null || out === '-' ? null : [out];
     const names = o.positionals.map((u) => (u === null ? null : basenameOfUrl(u)));

@@ -1,0 +1,228 @@
+/** The executable, run as a subprocess on temporary trees. */
+import { describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { git, runCli, tempDir } from './helpers.js';
+
+const APT =
+  'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n';
+const APT_FIXED =
+  'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n';
+const CLEAN = 'FROM debian:bookworm-slim\nRUN echo hello\n';
+
+function tree(files: Record<string, string>): string {
+  const root = tempDir();
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  return root;
+}
+
+const read = (root: string, rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
+
+describe('--dry-run (the default)', () => {
+  test('prints a diff that git apply applies cleanly, and writes nothing', () => {
+    const root = tree({
+      'svc/a/Dockerfile': APT,
+      'svc/b/Dockerfile.prod': APT.replace(/\n/g, '\r\n'),
+      'c.Dockerfile': CLEAN,
+    });
+    const r = runCli([], root);
+    expect(r.status).toBe(0);
+    expect(read(root, 'svc/a/Dockerfile')).toBe(APT);
+    expect(r.stdout).toContain('--- a/svc/a/Dockerfile\n+++ b/svc/a/Dockerfile\n');
+    expect(r.stdout).toContain('--- a/svc/b/Dockerfile.prod');
+    expect(r.stderr).toContain('3 files: 2 changed, 1 unchanged, 0 skipped edits, 0 errors');
+    expect(r.stderr).toMatch(/svc\/a\/Dockerfile:3: fold-cleanup: Moved `rm -rf \/var\/lib\/apt\/lists\/\*`/);
+
+    // Apply the printed patch and compare with what --write produces.
+    const applied = tree({
+      'svc/a/Dockerfile': APT,
+      'svc/b/Dockerfile.prod': APT.replace(/\n/g, '\r\n'),
+      'c.Dockerfile': CLEAN,
+    });
+    fs.writeFileSync(path.join(applied, 'fix.patch'), r.stdout);
+    execFileSync('git', ['apply', '--check', 'fix.patch'], { cwd: applied });
+    execFileSync('git', ['apply', 'fix.patch'], { cwd: applied });
+    expect(runCli(['--write'], root).status).toBe(0);
+    for (const f of ['svc/a/Dockerfile', 'svc/b/Dockerfile.prod', 'c.Dockerfile']) {
+      expect(fs.readFileSync(path.join(applied, f))).toEqual(fs.readFileSync(path.join(root, f)));
+    }
+    expect(read(root, 'svc/b/Dockerfile.prod')).toBe(APT_FIXED.replace(/\n/g, '\r\n'));
+  });
+
+  test('patch -p1 applies a diff of a file without a final newline', () => {
+    const input = APT.slice(0, -1);
+    const root = tree({ Dockerfile: input });
+    const r = runCli(['Dockerfile'], root);
+    fs.writeFileSync(path.join(root, 'fix.patch'), r.stdout);
+    execFileSync('patch', ['-p1', '-s', '-i', 'fix.patch'], { cwd: root });
+    expect(read(root, 'Dockerfile')).toBe(APT_FIXED.slice(0, -1));
+  });
+});
+
+describe('--write', () => {
+  test('writes atomically, keeping the mode, CRLF and BOM, and leaves no temporary file', () => {
+    const crlf = '\ufeff' + APT.replace(/\n/g, '\r\n');
+    const root = tree({ Dockerfile: crlf, 'sub/Containerfile': APT });
+    fs.chmodSync(path.join(root, 'Dockerfile'), 0o640);
+    const before = fs.statSync(path.join(root, 'Dockerfile'));
+    const r = runCli(['--write', '.'], root);
+    expect(r.status).toBe(0);
+    expect(read(root, 'Dockerfile')).toBe('\ufeff' + APT_FIXED.replace(/\n/g, '\r\n'));
+    expect(read(root, 'sub/Containerfile')).toBe(APT_FIXED);
+    const after = fs.statSync(path.join(root, 'Dockerfile'));
+    expect(after.mode & 0o7777).toBe(0o640);
+    expect(after.ino).not.toBe(before.ino); // replaced by rename, not rewritten in place
+    expect(fs.readdirSync(root).sort()).toEqual(['Dockerfile', 'sub']);
+    expect(r.stderr).toContain('2 files: 2 changed, 0 unchanged');
+  });
+
+  test('a second run changes nothing', () => {
+    const root = tree({ Dockerfile: APT });
+    runCli(['--write'], root);
+    const r = runCli(['--write'], root);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('1 file: 0 changed, 1 unchanged');
+  });
+
+  test('a read-only file is an error; the others are written', () => {
+    const root = tree({ 'a/Dockerfile': APT, 'b/Dockerfile': APT });
+    fs.chmodSync(path.join(root, 'a/Dockerfile'), 0o444);
+    const r = runCli(['--write'], root);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('dockerfix: a/Dockerfile: read-only file; not written\n');
+    expect(read(root, 'a/Dockerfile')).toBe(APT);
+    expect(read(root, 'b/Dockerfile')).toBe(APT_FIXED);
+  });
+});
+
+describe('--check', () => {
+  test('lists the files that would change and exits 1, writing nothing', () => {
+    const root = tree({ 'a/Dockerfile': APT, 'b/Dockerfile': CLEAN });
+    const r = runCli(['--check'], root);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('a/Dockerfile\n');
+    expect(read(root, 'a/Dockerfile')).toBe(APT);
+  });
+
+  test('exits 0 when nothing would change', () => {
+    const root = tree({ Dockerfile: CLEAN });
+    expect(runCli(['--check'], root).status).toBe(0);
+  });
+});
+
+describe('errors', () => {
+  test('a broken file is one line on stderr and exit 2, while the other files are still fixed', () => {
+    const root = tree({
+      'bad/Dockerfile': '{{ template "base" }}\nRUN echo\n',
+      'bin/Dockerfile': 'FROM x\n\u0000\u0001',
+      'empty/Dockerfile': '',
+      'good/Dockerfile': APT,
+    });
+    const r = runCli(['--write'], root);
+    expect(r.status).toBe(2);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('dockerfix: '));
+    expect(errors).toEqual([
+      "dockerfix: bad/Dockerfile: line 1: unknown instruction '{{'",
+      'dockerfix: bin/Dockerfile: binary file (contains NUL bytes)',
+      'dockerfix: empty/Dockerfile: empty file',
+    ]);
+    expect(read(root, 'good/Dockerfile')).toBe(APT_FIXED);
+    expect(read(root, 'bad/Dockerfile')).toBe('{{ template "base" }}\nRUN echo\n');
+    expect(r.stderr).toContain('4 files: 1 changed, 0 unchanged, 0 skipped edits, 3 errors');
+  });
+
+  test('a path that does not exist is an error; the rest is processed', () => {
+    const root = tree({ Dockerfile: APT });
+    const r = runCli(['--check', 'nope', 'Dockerfile'], root);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('dockerfix: nope: no such file or directory');
+    expect(r.stdout).toBe('Dockerfile\n');
+  });
+
+  test('unknown transform ids are a usage error', () => {
+    const r = runCli(['--only', 'fold-cleanup,nope'], tempDir());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown transform 'nope'");
+  });
+
+  test('--write and --check together are a usage error', () => {
+    expect(runCli(['--write', '--check'], tempDir()).status).toBe(2);
+  });
+});
+
+describe('discovery', () => {
+  test('never follows a symlink out of the tree, and reports broken links', () => {
+    const outside = tree({ Dockerfile: APT });
+    const root = tree({ 'svc/Dockerfile': APT });
+    fs.symlinkSync(path.join(outside, 'Dockerfile'), path.join(root, 'svc', 'Dockerfile.linked'));
+    fs.symlinkSync(path.join(root, 'missing'), path.join(root, 'Dockerfile.broken'));
+    fs.symlinkSync(outside, path.join(root, 'linked-dir'));
+    const r = runCli(['--write'], root);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /dockerfix: svc\/Dockerfile\.linked: symlink points outside the tree .*; not followed/,
+    );
+    expect(r.stderr).toContain('dockerfix: Dockerfile.broken: broken symlink');
+    expect(read(outside, 'Dockerfile')).toBe(APT);
+    expect(read(root, 'svc/Dockerfile')).toBe(APT_FIXED);
+  });
+
+  test('a symlink inside the tree is processed once, through its target', () => {
+    const root = tree({ 'svc/Dockerfile': APT });
+    fs.symlinkSync('svc/Dockerfile', path.join(root, 'Dockerfile'));
+    const r = runCli(['--write'], root);
+    expect(r.stderr).toContain('1 file: 1 changed');
+    expect(fs.lstatSync(path.join(root, 'Dockerfile')).isSymbolicLink()).toBe(true);
+    expect(read(root, 'svc/Dockerfile')).toBe(APT_FIXED);
+  });
+
+  test('honours .gitignore (nested too), skips node_modules and .git, and matches Dockerfile names only', () => {
+    const root = tree({
+      '.gitignore': 'build/\n*.generated.Dockerfile\n',
+      'build/Dockerfile': APT,
+      'x.generated.Dockerfile': APT,
+      'node_modules/pkg/Dockerfile': APT,
+      'svc/.gitignore': 'skip/\n',
+      'svc/skip/Dockerfile': APT,
+      'svc/Dockerfile.dockerignore': 'node_modules\n',
+      'svc/README.md': 'hi',
+      'svc/api.dockerfile': APT,
+      'svc/Dockerfile': APT,
+      Containerfile: APT,
+    });
+    git(root, 'init', '-q');
+    fs.mkdirSync(path.join(root, '.git', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.git', 'sub', 'Dockerfile'), APT);
+    const r = runCli(['--check'], root);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      'Containerfile',
+      'svc/Dockerfile',
+      'svc/api.dockerfile',
+    ]);
+  });
+
+  test('globs and explicit files of any name', () => {
+    const root = tree({ 'a/Dockerfile': APT, 'b/Dockerfile': APT, 'c/custom.txt': APT });
+    const r = runCli(['--check', 'a/*', 'c/custom.txt'], root);
+    expect(r.stdout).toBe('a/Dockerfile\nc/custom.txt\n');
+  });
+
+  test('--only and --skip select transforms', () => {
+    const root = tree({ Dockerfile: APT });
+    expect(runCli(['--check', '--skip', 'fold-cleanup'], root).status).toBe(0);
+    expect(runCli(['--check', '--only', 'fold-cleanup'], root).status).toBe(1);
+  });
+
+  test('--list-transforms names every transform', () => {
+    const r = runCli(['--list-transforms'], tempDir());
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /^id +safety +modes +title\nfold-cleanup +safe +buildkit,portable +Fold cleanup RUNs/,
+    );
+  });
+});
