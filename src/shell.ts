@@ -310,7 +310,11 @@ class ScriptBuilder {
       start: node.startIndex,
       end: node.endIndex,
     };
-    this.scanNested(node, isolated, null);
+    // The assignments belong to the declaration; only their values can hold commands.
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      this.scanNested(child, child.type === 'variable_assignment' ? isolated : true, null);
+    }
     this.allCommands.push({ command: cmd, isolated });
     return cmd;
   }

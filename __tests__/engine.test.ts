@@ -1,0 +1,166 @@
+import { describe, expect, test } from '@jest/globals';
+import { fixText, VerifyError } from '../src/engine.js';
+import { InputError } from '../src/text.js';
+import type { Transform, TransformMeta } from '../src/transform.js';
+import { foldCleanup } from '../transforms/fold-cleanup.js';
+
+const meta = (id: string): TransformMeta => ({
+  id,
+  title: id,
+  description: '',
+  why: '',
+  seeds: [],
+  safety: 'safe',
+  modes: ['buildkit', 'portable'],
+  example: { before: '', after: '' },
+});
+
+/** Appends a LABEL line every time it runs: never settles. */
+const restless: Transform = {
+  meta: meta('restless'),
+  run: (m) => ({
+    fixes: [
+      {
+        message: 'again',
+        safety: 'safe',
+        at: 0,
+        edits: [{ start: m.text.length, end: m.text.length, text: 'LABEL a=b\n' }],
+      },
+    ],
+    skips: [],
+  }),
+};
+
+const thrower: Transform = {
+  meta: meta('thrower'),
+  run: () => {
+    throw new Error('boom');
+  },
+};
+
+/** Replaces the file with something that is not a Dockerfile. */
+const breaker: Transform = {
+  meta: meta('breaker'),
+  run: (m) => ({
+    fixes: [
+      {
+        message: 'break',
+        safety: 'safe',
+        at: 0,
+        edits: [{ start: 0, end: m.text.length, text: 'NOPE x\n' }],
+      },
+    ],
+    skips: [],
+  }),
+};
+
+/** Turns a RUN into invalid shell. */
+const badShell: Transform = {
+  meta: meta('bad-shell'),
+  run: (m) => {
+    const run = m.instructions.find((i) => i.keyword === 'RUN' && !i.text.includes('(('));
+    return run
+      ? {
+          fixes: [
+            {
+              message: 'x',
+              safety: 'safe',
+              at: run.start,
+              edits: [{ start: run.end, end: run.end, text: ' && ((' }],
+            },
+          ],
+          skips: [],
+        }
+      : { fixes: [], skips: [] };
+  },
+};
+
+/** Proposes one `review` fix: add a LABEL unless present. */
+const reviewer: Transform = {
+  meta: { ...meta('reviewer'), safety: 'review' },
+  run: (m) =>
+    m.text.includes('LABEL reviewed')
+      ? { fixes: [], skips: [] }
+      : {
+          fixes: [
+            {
+              message: 'label it',
+              safety: 'review',
+              at: 0,
+              edits: [{ start: m.text.length, end: m.text.length, text: 'LABEL reviewed=1\n' }],
+            },
+          ],
+          skips: [],
+        },
+};
+
+const SIMPLE = 'FROM x\nRUN echo hi\n';
+
+describe('engine safety', () => {
+  test('a transform that never settles is an error for the file', async () => {
+    await expect(fixText(SIMPLE, { transforms: [restless] })).rejects.toThrow(
+      'transforms did not settle after 10 passes (last change by restless)',
+    );
+    await expect(fixText(SIMPLE, { transforms: [restless] })).rejects.toBeInstanceOf(VerifyError);
+  });
+
+  test('a transform that throws is a reported error, not a crash', async () => {
+    await expect(fixText(SIMPLE, { transforms: [thrower] })).rejects.toThrow(
+      'internal error in transform thrower: boom',
+    );
+  });
+
+  test('output that does not parse is rejected', async () => {
+    await expect(fixText(SIMPLE, { transforms: [breaker] })).rejects.toThrow(
+      'transform breaker produced text that does not parse',
+    );
+  });
+
+  test('a RUN made invalid shell is rejected', async () => {
+    await expect(fixText(SIMPLE, { transforms: [badShell] })).rejects.toThrow(
+      'the rewritten RUN is not valid shell',
+    );
+  });
+
+  test('review fixes are reported but applied only with unsafe', async () => {
+    const safe = await fixText(SIMPLE, { transforms: [reviewer] });
+    expect(safe.changed).toBe(false);
+    expect(safe.fixes).toEqual([
+      { transform: 'reviewer', message: 'label it', safety: 'review', line: 1, applied: false },
+    ]);
+    const unsafe = await fixText(SIMPLE, { transforms: [reviewer], unsafe: true });
+    expect(unsafe.output).toBe(SIMPLE + 'LABEL reviewed=1\n');
+    expect(unsafe.fixes[0].applied).toBe(true);
+  });
+
+  test('bad input throws InputError with a one-line reason', async () => {
+    await expect(fixText('', {})).rejects.toBeInstanceOf(InputError);
+  });
+
+  test('unknown transform ids are rejected', async () => {
+    await expect(fixText(SIMPLE, { only: ['nope'] })).rejects.toThrow("unknown transform 'nope'");
+  });
+});
+
+describe('reporting', () => {
+  test('lines refer to the input even after earlier edits moved the text', async () => {
+    const text = [
+      'FROM debian:bookworm-slim',
+      'RUN apt-get update && apt-get install -y curl',
+      'RUN apt-get clean',
+      'RUN rm -rf /var/lib/apt/lists/*',
+      'RUN curl -fsSLO https://example.com/t.tar.gz',
+      'RUN tar -xzf t.tar.gz',
+      'RUN rm t.tar.gz',
+      '',
+    ].join('\n');
+    const r = await fixText(text, { transforms: [foldCleanup] });
+    expect(r.fixes.map((f) => f.line)).toEqual([3, 4, 7]);
+    expect(r.passes).toBe(3);
+  });
+
+  test('the same input gives the same bytes and report', async () => {
+    const text = 'FROM x\nRUN pip install a\nRUN pip cache purge\n';
+    expect(await fixText(text)).toEqual(await fixText(text));
+  });
+});

@@ -1,0 +1,192 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { findHeredocs, joinContinuations, parseDockerfile, toSource } from '../src/model.js';
+import { initShellParser, shellStateChanges, soleCommand } from '../src/shell.js';
+import { InputError } from '../src/text.js';
+
+beforeAll(() => initShellParser());
+
+describe('stages and instructions', () => {
+  const text = [
+    'ARG BASE=debian:bookworm-slim',
+    'FROM ${BASE} AS Build',
+    'RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\',
+    '    apt-get update',
+    'FROM build AS test',
+    'COPY --chown=app:app --from=build /src /dst',
+    'FROM scratch',
+    '',
+  ].join('\n');
+  const m = parseDockerfile(text);
+
+  test('stages carry base, lower-cased alias and parent stage', () => {
+    expect(m.stages.map((s) => [s.name, s.base, s.parent])).toEqual([
+      ['build', '${BASE}', null],
+      ['test', 'build', 0],
+      [null, 'scratch', null],
+    ]);
+    expect(m.instructions[0].stage).toBe(-1);
+  });
+
+  test('instructions have exact offsets and lines', () => {
+    for (const i of m.instructions) expect(text.slice(i.start, i.end)).toBe(i.text);
+    const run = m.instructions[2];
+    expect(run.text).toBe(
+      'RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    apt-get update',
+    );
+    expect([run.startLine, run.endLine]).toEqual([2, 3]);
+  });
+
+  test('flags keep their --mount options and ranges', () => {
+    const [mount] = m.instructions[2].flags;
+    expect(mount.name).toBe('mount');
+    expect(mount.options).toEqual([
+      { name: 'type', value: 'cache' },
+      { name: 'target', value: '/var/cache/apt' },
+      { name: 'sharing', value: 'locked' },
+    ]);
+    expect(text.slice(mount.start, mount.end)).toBe(
+      '--mount=type=cache,target=/var/cache/apt,sharing=locked',
+    );
+    expect(m.instructions[4].flags.map((f) => [f.name, f.value])).toEqual([
+      ['chown', 'app:app'],
+      ['from', 'build'],
+    ]);
+  });
+});
+
+describe('RUN forms', () => {
+  test('exec form is read as JSON', () => {
+    const m = parseDockerfile('FROM x\nRUN ["apt-get", "update"]\n');
+    expect(m.instructions[1].run).toMatchObject({ form: 'exec', argv: ['apt-get', 'update'] });
+    expect(m.instructions[1].script()).toBeNull();
+  });
+
+  test('malformed JSON is shell form, as in BuildKit', () => {
+    const m = parseDockerfile('FROM x\nRUN ["apt-get", "update"\n');
+    expect(m.instructions[1].run?.form).toBe('shell');
+  });
+
+  test('heredocs, including quoted and numbered delimiters that dockerfile-ast misses', () => {
+    const text = [
+      'FROM x',
+      "RUN cat >> /etc/profile << 'EOF'",
+      'export A=1',
+      'RUN not an instruction',
+      'EOF',
+      'RUN cat /proc/self/fd/5 /proc/self/fd/6 5<<FILE1 6<<FILE2 > out',
+      'one',
+      'FILE1',
+      'two',
+      'FILE2',
+      'RUN <<-EOT',
+      '\techo tabbed',
+      '\tEOT',
+      'RUN echo "<<NOT"',
+      '',
+    ].join('\n');
+    const m = parseDockerfile(text);
+    expect(m.instructions.map((i) => [i.keyword, i.run?.form, i.startLine, i.endLine])).toEqual([
+      ['FROM', undefined, 0, 0],
+      ['RUN', 'heredoc', 1, 4],
+      ['RUN', 'heredoc', 5, 9],
+      ['RUN', 'heredoc', 10, 12],
+      ['RUN', 'shell', 13, 13],
+    ]);
+  });
+
+  test('findHeredocs reads words the way BuildKit does', () => {
+    expect(findHeredocs('cat <<EOF')).toEqual([{ name: 'EOF', chomp: false }]);
+    expect(findHeredocs('cat <<-"END" | sh')).toEqual([{ name: 'END', chomp: true }]);
+    expect(findHeredocs("echo '<<EOF'")).toEqual([]);
+    expect(findHeredocs('echo a<<b')).toEqual([]);
+  });
+
+  test('an unterminated heredoc is an error', () => {
+    expect(() => parseDockerfile('FROM x\nRUN <<EOF\necho\n')).toThrow("heredoc 'EOF' is never terminated");
+  });
+
+  test('a non-POSIX SHELL or a Windows base makes RUNs opaque to the shell parser', () => {
+    const m = parseDockerfile(
+      'FROM x\nSHELL ["powershell", "-Command"]\nRUN Get-Item\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN dir\n',
+    );
+    expect(m.instructions[2].run?.posixShell).toBe(false);
+    expect(m.instructions[4].run?.posixShell).toBe(false);
+    expect(m.instructions[2].script()).toBeNull();
+  });
+
+  test('SHELL with bash keeps RUNs parseable; a child stage inherits its parent SHELL', () => {
+    const m = parseDockerfile('FROM x AS a\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nFROM a\nRUN echo\n');
+    expect(m.instructions[3].run?.posixShell).toBe(true);
+  });
+});
+
+describe('continuations', () => {
+  test('are joined like BuildKit: escape removed, comment and blank lines dropped, offsets mapped back', () => {
+    const text = 'RUN apt-get update \\\n    # a comment \\\n\n    && apt-get install -y \\  \n    curl';
+    const body = joinContinuations(text, 4, text.length, '\\');
+    expect(body.text).toBe('apt-get update     && apt-get install -y     curl');
+    const at = body.text.indexOf('curl');
+    expect(text.slice(toSource(body, at, at + 4).start, toSource(body, at, at + 4).end)).toBe('curl');
+  });
+
+  test('the backtick escape of `# escape=`', () => {
+    const m = parseDockerfile('# escape=`\nFROM x\nRUN echo a `\n    b\n');
+    expect(m.escape).toBe('`');
+    expect(m.instructions[1].run?.body?.text).toBe('echo a     b');
+  });
+
+  test('CRLF continuations', () => {
+    const m = parseDockerfile('FROM x\r\nRUN a \\\r\n  && b\r\n');
+    expect(m.instructions[1].run?.body?.text).toBe('a   && b');
+    expect(m.eol).toBe('\r\n');
+  });
+});
+
+describe('shell model', () => {
+  const script = (cmd: string) => parseDockerfile(`FROM x\nRUN ${cmd}\n`).instructions[1].script()!;
+
+  test('flattens && / || / ; / & into steps and keeps pipelines and subshells', () => {
+    const s = script('a && b || c; (cd /x && d) | e & f');
+    expect(s.steps.map((st) => st.before)).toEqual([null, '&&', '||', ';', '&']);
+    expect(s.steps[3].pipeline.units.map((u) => u.type)).toEqual(['subshell', 'command']);
+    expect(s.trailing).toBeNull();
+    expect(soleCommand(s.steps[0])?.name).toBe('a');
+  });
+
+  test('literal argument values resolve quotes; expansions are dynamic', () => {
+    const s = script(`rm -rf "/var/lib/apt/lists/"* '/tmp/a b' $HOME/x`);
+    expect(soleCommand(s.steps[0])!.args.map((a) => a.value)).toEqual([
+      '-rf',
+      '/var/lib/apt/lists/*',
+      '/tmp/a b',
+      null,
+    ]);
+  });
+
+  test('state changes: top-level only, harmless set options ignored', () => {
+    const s = script('set -eux; cd /src && (cd /tmp) && export A=1 && B=2 && echo $(cd /y) | cat && set -f');
+    expect(shellStateChanges(s).map((c) => c.what)).toEqual(['cd', 'export', 'B=', 'set']);
+  });
+
+  test('syntax errors and trailing operators are reported', () => {
+    expect(script('if then fi').hasError).toBe(true);
+    expect(script('a;').trailing).toBe(';');
+    expect(script('a # note').hasComment).toBe(true);
+  });
+});
+
+describe('not a Dockerfile', () => {
+  test.each([
+    ['# only a comment\n', 'no Dockerfile instructions'],
+    ['{{ template }}\nFROM x\n', "line 1: unknown instruction '{{'"],
+    ['RUN echo\n', 'line 1: RUN before the first FROM'],
+  ])('%j', (text, message) => {
+    expect(() => parseDockerfile(text)).toThrow(InputError);
+    expect(() => parseDockerfile(text)).toThrow(message);
+  });
+});
+
+test('a declaration with several names records no bare assignments', () => {
+  const s = parseDockerfile('FROM x\nRUN export A=1 B C=$(cd /x)\n').instructions[1].script()!;
+  expect(shellStateChanges(s).map((c) => c.what)).toEqual(['export']);
+});
