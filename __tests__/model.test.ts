@@ -92,6 +92,11 @@ describe('RUN forms', () => {
       ['RUN', 'heredoc', 10, 12],
       ['RUN', 'shell', 13, 13],
     ]);
+    const bodies = m.instructions[2].run!.heredocs.map((h) => [h.name, text.slice(h.bodyStart, h.bodyEnd)]);
+    expect(bodies).toEqual([
+      ['FILE1', 'one\n'],
+      ['FILE2', 'two\n'],
+    ]);
   });
 
   test('findHeredocs reads words the way BuildKit does', () => {

@@ -39,6 +39,14 @@ export interface RunInfo {
   argv: string[] | null;
   /** The active SHELL is a POSIX shell (sh, bash, …), so the body can be read as shell. */
   posixShell: boolean;
+  /** Heredoc form only: each heredoc with its body's source range. */
+  heredocs: Heredoc[];
+}
+
+export interface Heredoc extends HeredocMarker {
+  /** Offset of the first body line, and of the terminator line. */
+  bodyStart: number;
+  bodyEnd: number;
 }
 
 export interface Instruction {
@@ -152,14 +160,15 @@ export function parseDockerfile(text: string): DockerfileModel {
     const start = lines.offsetAt(range.start.line, range.start.character);
     let end = lines.offsetAt(range.end.line, range.end.character);
     let endLine = range.end.line;
-    let heredocs: HeredocMarker[] = [];
+    let heredocs: Heredoc[] = [];
     if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
       // dockerfile-ast misses `<< 'EOF'` and `3<<A 4<<B`; find heredocs as BuildKit does.
       const headEnd = logicalLineEnd(lines, range.start.line, escape);
       const head = joinContinuations(text, start, lines.contentEnd(headEnd), escape).text;
-      heredocs = findHeredocs(head);
-      if (heredocs.length > 0) {
-        endLine = heredocEnd(lines, headEnd, heredocs);
+      const markers = findHeredocs(head);
+      if (markers.length > 0) {
+        heredocs = heredocBodies(lines, headEnd, markers);
+        endLine = lines.lineAt(heredocs[heredocs.length - 1].bodyEnd);
         end = lines.contentEnd(endLine);
         swallowedThrough = endLine;
       } else if (endLine !== headEnd) {
@@ -208,7 +217,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     let run: RunInfo | null = null;
     if (keyword === 'RUN') {
       const posixShell = shellArgv ? isPosixShell(shellArgv) : !(stage?.windows ?? false);
-      run = readRun(text, argsStart, end, escape, posixShell, heredocs.length > 0);
+      run = readRun(text, argsStart, end, escape, posixShell, heredocs);
     }
     if (keyword === 'SHELL') {
       const argv = parseJsonArray(text.slice(argsStart, end));
@@ -274,13 +283,13 @@ function readRun(
   end: number,
   escape: string,
   posixShell: boolean,
-  heredoc: boolean,
+  heredocs: Heredoc[],
 ): RunInfo {
-  if (heredoc) return { form: 'heredoc', body: null, argv: null, posixShell };
+  if (heredocs.length > 0) return { form: 'heredoc', body: null, argv: null, posixShell, heredocs };
   const body = joinContinuations(text, argsStart, end, escape);
   const argv = body.text.trimStart().startsWith('[') ? parseJsonArray(body.text) : null;
-  if (argv) return { form: 'exec', body: null, argv, posixShell };
-  return { form: 'shell', body, argv: null, posixShell };
+  if (argv) return { form: 'exec', body: null, argv, posixShell, heredocs };
+  return { form: 'shell', body, argv: null, posixShell, heredocs };
 }
 
 /** The last physical line of the logical line starting at `line` (continuations followed). */
@@ -365,10 +374,12 @@ function rawWords(line: string): string[] {
   return words;
 }
 
-/** The line of the last heredoc terminator; bodies follow the instruction's logical line in order. */
-function heredocEnd(lines: LineIndex, headEnd: number, heredocs: HeredocMarker[]): number {
+/** Each heredoc's body: bodies follow the instruction's logical line in order, each up to its terminator. */
+function heredocBodies(lines: LineIndex, headEnd: number, markers: HeredocMarker[]): Heredoc[] {
+  const out: Heredoc[] = [];
   let l = headEnd;
-  for (const h of heredocs) {
+  for (const h of markers) {
+    const bodyStart = lines.lineEnd(l);
     for (;;) {
       l++;
       if (l >= lines.lineCount) {
@@ -377,8 +388,9 @@ function heredocEnd(lines: LineIndex, headEnd: number, heredocs: HeredocMarker[]
       const t = lines.lineText(l);
       if ((h.chomp ? t.replace(/^\t+/, '') : t) === h.name) break;
     }
+    out.push({ ...h, bodyStart, bodyEnd: lines.starts[l] });
   }
-  return l;
+  return out;
 }
 
 function isPosixShell(argv: string[]): boolean {
