@@ -32,10 +32,13 @@ export interface ReportedFix {
   line: number;
   /** False for a `review` fix that was not applied (no `--unsafe`). */
   applied: boolean;
+  /** 1-based input lines its edits touch (first, last). */
+  lines: [number, number];
 }
 
 export interface ReportedSkip {
   transform: string;
+  reason: string;
   message: string;
   line: number;
 }
@@ -86,10 +89,23 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
   const inputModel = model;
   // Offset maps of every applied batch, newest last, to report lines in the input's numbering.
   const history: OffsetMap[] = [];
-  const toInputLine = (offset: number): number => {
+  const toInputOffset = (offset: number): number => {
     let o = offset;
     for (let i = history.length - 1; i >= 0; i--) o = history[i].toOld(o);
-    return inputModel.lines.lineAt(Math.min(o, input.length)) + 1;
+    return Math.min(o, input.length);
+  };
+  const toInputLine = (offset: number): number => inputModel.lines.lineAt(toInputOffset(offset)) + 1;
+  const touchedLines = (fix: FixProposal): [number, number] => {
+    let first = Infinity;
+    let last = -Infinity;
+    for (const e of fix.edits) {
+      const s = toInputOffset(e.start);
+      // An edit that ends at a line start touches the lines before it, not that one.
+      const end = Math.max(s, toInputOffset(e.end) - (e.end > e.start ? 1 : 0));
+      first = Math.min(first, inputModel.lines.lineAt(s) + 1);
+      last = Math.max(last, inputModel.lines.lineAt(end) + 1);
+    }
+    return [first, last];
   };
 
   const fixes: ReportedFix[] = [];
@@ -107,7 +123,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
         throw new InputError(`internal error in transform ${id}: ${(err as Error).message}`, 'internal');
       }
       for (const s of result.skips)
-        skips.push({ transform: id, message: s.message, line: toInputLine(s.at) });
+        skips.push({ transform: id, reason: s.reason, message: s.message, line: toInputLine(s.at) });
       const accepted: FixProposal[] = [];
       const acceptedEdits: TextEdit[] = [];
       for (const fix of result.fixes) {
@@ -118,6 +134,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
             safety: fix.safety,
             line: toInputLine(fix.at),
             applied: false,
+            lines: touchedLines(fix),
           });
           continue;
         }
@@ -137,6 +154,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
           safety: fix.safety,
           line: toInputLine(fix.at),
           applied: true,
+          lines: touchedLines(fix),
         });
       }
       const next = applyEdits(text, acceptedEdits);

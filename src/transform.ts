@@ -26,6 +26,8 @@ export interface FixProposal {
 }
 
 export interface SkipProposal {
+  /** A stable code for the kind of reason (`shell-state`, `no-creator`, …), for grouping and config. */
+  reason: string;
   /** Why the candidate was left alone: one sentence. */
   message: string;
   at: number;

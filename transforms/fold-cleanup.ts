@@ -37,11 +37,18 @@ interface CleanupStep {
 }
 
 /** How the cleanup leaves its RUN. */
-type Cleanup =
-  /** Leading cleanup commands move; the rest of the RUN (if any) stays. */
-  | { shape: 'prefix'; steps: CleanupStep[]; restStart: number | null }
-  /** The whole RUN (it uses the downloaded file, then deletes it) joins the creating RUN. */
-  | { shape: 'whole'; steps: CleanupStep[] };
+type Cleanup = (
+  | /** Leading cleanup commands move; the rest of the RUN (if any) stays. */
+    { shape: 'prefix'; steps: CleanupStep[]; restStart: number | null }
+    /** The whole RUN (it uses the downloaded file, then deletes it) joins the creating RUN. */
+  | { shape: 'whole'; steps: CleanupStep[] }
+) & {
+  /** Why it cannot move as written, reported only if some RUN creates what it removes. */
+  problem: Skip | null;
+};
+
+type Skip = { reason: string; message: string };
+const skip = (reason: string, message: string): Skip => ({ reason, message });
 
 /** Instructions that neither change what a moved command sees nor touch the files. */
 const NEUTRAL = new Set([
@@ -95,10 +102,10 @@ export const foldCleanup: Transform = {
         if (!script || script.hasError) continue;
         const found = findCleanup(script);
         if (!found) continue;
-        const outcome = typeof found === 'string' ? found : planFold(model, stage, instr, found);
-        if (typeof outcome === 'string')
-          result.skips.push({ message: outcome, at: instr.start } satisfies SkipProposal);
-        else result.fixes.push(outcome);
+        const outcome = planFold(model, stage, instr, found);
+        if (outcome === null) continue;
+        if ('edits' in outcome) result.fixes.push(outcome);
+        else result.skips.push({ ...outcome, at: instr.start } satisfies SkipProposal);
       }
     }
     return result;
@@ -145,7 +152,7 @@ function cleanupStep(step: Step): CleanupStep | null {
  * or trailing removal of files that the RUN itself uses (then the whole RUN can join the download).
  * A string is a reason to skip a RUN that is a cleanup but cannot be moved as it is.
  */
-function findCleanup(script: ShellScript): Cleanup | string | null {
+function findCleanup(script: ShellScript): Cleanup | null {
   const { steps } = script;
   const prefix: CleanupStep[] = [];
   for (const step of steps) {
@@ -156,14 +163,20 @@ function findCleanup(script: ShellScript): Cleanup | string | null {
   }
   if (prefix.length > 0) {
     const rest = steps[prefix.length];
-    if (rest && rest.before !== '&&' && rest.before !== ';') {
-      return `the cleanup is joined to the next command by \`${rest.before}\`, so it cannot be moved on its own`;
-    }
     if (script.trailing === '&') return null;
-    if (prefix.slice(0, -1).some((c, i) => c.canFail && prefix[i + 1].step.before === ';')) {
-      return 'the cleanup runs a command that can fail before `;`; joining it with `&&` would change when the build fails';
+    let problem: Skip | null = null;
+    if (rest && rest.before !== '&&' && rest.before !== ';') {
+      problem = skip(
+        'cleanup-not-separable',
+        `the cleanup is joined to the next command by \`${rest.before}\`, so it cannot be moved on its own`,
+      );
+    } else if (prefix.slice(0, -1).some((c, i) => c.canFail && prefix[i + 1].step.before === ';')) {
+      problem = skip(
+        'cleanup-not-separable',
+        'the cleanup runs a command that can fail before `;`; joining it with `&&` would change when the build fails',
+      );
     }
-    return { shape: 'prefix', steps: prefix, restStart: rest ? rest.pipeline.start : null };
+    return { shape: 'prefix', steps: prefix, restStart: rest ? rest.pipeline.start : null, problem };
   }
   // Trailing removal of a file the same RUN uses: `tar -xzf x.tgz && rm x.tgz`.
   const suffix: CleanupStep[] = [];
@@ -182,10 +195,14 @@ function findCleanup(script: ShellScript): Cleanup | string | null {
   // Downloaded in this same RUN: the cleanup already happens where it should.
   if (head.some((s) => s.pipeline.units.some((u) => u.type === 'command' && createsFiles(u, files))))
     return null;
-  if (steps.some((s) => s.before !== null && s.before !== '&&') || script.trailing !== null) {
-    return 'the RUN that extracts and deletes the download joins its commands with something other than `&&`';
-  }
-  return { shape: 'whole', steps: suffix };
+  const problem =
+    steps.some((s) => s.before !== null && s.before !== '&&') || script.trailing !== null
+      ? skip(
+          'cleanup-not-separable',
+          'the RUN that extracts and deletes the download joins its commands with something other than `&&`',
+        )
+      : null;
+  return { shape: 'whole', steps: suffix, problem };
 }
 
 function fileTargets(steps: CleanupStep[]): string[] {
@@ -268,19 +285,15 @@ function planFold(
   stage: Stage,
   cleanupRun: Instruction,
   cleanup: Cleanup,
-): FixProposal | string {
+): FixProposal | Skip | null {
   const targets = cleanup.steps.flatMap((s) => s.targets);
   const files = fileTargets(cleanup.steps);
   const what = describeTargets(cleanup.steps);
   const cacheDirs = targetCacheDirs(targets);
-  if (cleanupRun.flags.length > 0) {
-    return `the cleanup RUN has its own flags (${cleanupRun.flags.map((f) => '--' + f.name).join(' ')}); moving its commands would drop them`;
-  }
-
   // Walk back through the stage to the RUN that creates the files.
   const between: Instruction[] = [];
   let creator: Instruction | null = null;
-  let obstacle: string | null = null;
+  let obstacle: Skip | null = null;
   const pos = stage.instructions.indexOf(cleanupRun);
   for (let k = pos - 1; k >= 0; k--) {
     const prev = stage.instructions[k];
@@ -289,12 +302,18 @@ function planFold(
     if (NEUTRAL.has(kw)) continue;
     if (kw === 'COPY' || kw === 'ADD') {
       if (copyMayWrite(prev, targets, cacheDirs)) {
-        obstacle ??= `${quote(prev)} between the creating RUN and the cleanup may write the removed paths`;
+        obstacle ??= skip(
+          'instruction-between',
+          `${quote(prev)} between the creating RUN and the cleanup may write the removed paths`,
+        );
       }
       continue;
     }
     if (BLOCKERS.has(kw)) {
-      obstacle ??= `${quote(prev)} between the creating RUN and the cleanup changes what the cleanup sees`;
+      obstacle ??= skip(
+        'instruction-between',
+        `${quote(prev)} between the creating RUN and the cleanup changes what the cleanup sees`,
+      );
       continue;
     }
     // A RUN.
@@ -303,9 +322,13 @@ function planFold(
       // We cannot see what it does, nor append to it: the walk stops here.
       const form =
         prev.run?.form === 'shell' ? 'non-POSIX-shell' : prev.run?.form === 'exec' ? 'exec-form' : 'heredoc';
+      if (!pureCacheCleanup(cleanup)) return null;
       return (
         obstacle ??
-        `the preceding ${form} RUN ${quote(prev)} may create ${what} but cannot take more commands`
+        skip(
+          'opaque-run',
+          `the preceding ${form} RUN ${quote(prev)} may create ${what} but cannot take more commands`,
+        )
       );
     }
     if (createsAny(script, targets)) {
@@ -316,12 +339,28 @@ function planFold(
       between.unshift(prev);
       continue;
     }
-    obstacle ??= `${quote(prev)} runs between the cleanup and the RUN that creates ${what}, and may use them`;
+    obstacle ??= skip(
+      'run-between',
+      `${quote(prev)} runs between the cleanup and the RUN that creates ${what}, and may use them`,
+    );
   }
-  if (!creator)
-    return `no earlier RUN in this stage is known to create ${what}; the cleanup cannot be folded`;
+  if (!creator) {
+    // Only a RUN that is nothing but a cache cleanup is worth a word; `rm` of other files is ordinary work.
+    return pureCacheCleanup(cleanup)
+      ? skip(
+          'no-creator',
+          `no earlier RUN in this stage is known to create ${what}; the cleanup cannot be folded`,
+        )
+      : null;
+  }
   if (obstacle) return obstacle;
-
+  if (cleanup.problem) return cleanup.problem;
+  if (cleanupRun.flags.length > 0) {
+    return skip(
+      'cleanup-flags',
+      `the cleanup RUN has its own flags (${cleanupRun.flags.map((f) => '--' + f.name).join(' ')}); moving its commands would drop them`,
+    );
+  }
   const creatorScript = creator.script()!;
   const check = checkAppendable(model, creator, creatorScript, 'creating');
   if (check) return check;
@@ -331,16 +370,22 @@ function planFold(
     );
     const t = target?.value ? normalizePath(target.value) : null;
     if (t && cacheDirs.concat(files).some((p) => p === t || p.startsWith(t + '/') || t.startsWith(p + '/'))) {
-      return `the creating RUN mounts ${t}; removing it there would empty the mount, not the layer`;
+      return skip(
+        'mounted-target',
+        `the creating RUN mounts ${t}; removing it there would empty the mount, not the layer`,
+      );
     }
   }
   for (const m of between) {
-    if (m.flags.length > 0) return `${quote(m)} has flags that merging would drop`;
+    if (m.flags.length > 0) return skip('merge-flags', `${quote(m)} has flags that merging would drop`);
     const s = m.script()!;
     const c = checkAppendable(model, m, s, 'extracting');
     if (c) return c;
     if (s.steps.some((st) => st.before !== null && st.before !== '&&')) {
-      return `${quote(m)} joins its commands with \`;\`, \`||\` or \`&\`; merged after \`&&\` its meaning would change`;
+      return skip(
+        'merge-operators',
+        `${quote(m)} joins its commands with \`;\`, \`||\` or \`&\`; merged after \`&&\` its meaning would change`,
+      );
     }
   }
 
@@ -353,7 +398,10 @@ function planFold(
       if (change.what === 'exit' && isErrorExit(mergedScripts[i], change.start)) continue;
       const blocks = laterIsWholeRun || blocksCleanup(change.what, movedCommands);
       if (blocks) {
-        return `the RUN ${quote(i === 0 ? creator : between[i - 1])} changes shell state (\`${change.what}\`) that the moved commands would inherit`;
+        return skip(
+          'shell-state',
+          `the RUN ${quote(i === 0 ? creator : between[i - 1])} changes shell state (\`${change.what}\`) that the moved commands would inherit`,
+        );
       }
     }
   }
@@ -433,17 +481,25 @@ function checkAppendable(
   run: Instruction,
   script: ShellScript,
   role: string,
-): string | null {
-  if (script.hasError) return `the ${role} RUN ${quote(run)} is not valid shell`;
-  if (script.hasComment)
-    return `the ${role} RUN ${quote(run)} contains a shell comment that would swallow appended commands`;
-  if (script.trailing === '&') return `the ${role} RUN ${quote(run)} ends with \`&\``;
-  if (script.trailing === ';') return `the ${role} RUN ${quote(run)} ends with \`;\``;
-  if (script.steps.length === 0) return `the ${role} RUN ${quote(run)} is empty`;
+): Skip | null {
+  const no = (why: string) => skip('not-appendable', `the ${role} RUN ${quote(run)} ${why}`);
+  if (script.hasError) return no('is not valid shell');
+  if (script.hasComment) return no('contains a shell comment that would swallow appended commands');
+  if (script.trailing === '&') return no('ends with `&`');
+  if (script.trailing === ';') return no('ends with `;`');
+  if (script.steps.length === 0) return no('is empty');
   const end = contentEnd(model, run);
-  if (model.text[end - 1] === model.escape)
-    return `the ${role} RUN ${quote(run)} ends with a line continuation`;
+  if (model.text[end - 1] === model.escape) return no('ends with a line continuation');
   return null;
+}
+
+/** The RUN does nothing but empty package-manager caches (the cases a reader expects to be folded). */
+function pureCacheCleanup(cleanup: Cleanup): boolean {
+  return (
+    cleanup.shape === 'prefix' &&
+    cleanup.restStart === null &&
+    cleanup.steps.every((s) => s.targets.some((t) => t.kind !== 'file'))
+  );
 }
 
 /** Does a state change made before them alter what the moved cleanup commands do? */

@@ -1,0 +1,149 @@
+/**
+ * Worker for the corpus check: fixes each file in each mode and checks idempotence, minimality and
+ * determinism in-process. Runs in a worker thread so that the main thread can stop a file that hangs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { diffLines } from 'diff';
+import { fixTextSync, type FixResult } from '../src/engine.js';
+import { initShellParser } from '../src/shell.js';
+import { decodeDockerfile, InputError } from '../src/text.js';
+import type { Mode } from '../src/transform.js';
+
+export interface WorkerInput {
+  files: string[];
+  modes: Mode[];
+  outDir: string;
+}
+
+export interface FileReport {
+  index: number;
+  mode: Mode;
+  status: 'changed' | 'unchanged' | 'error';
+  errorKind?: string;
+  errorMessage?: string;
+  /** Where the output was written (changed files only), for bkcheck. */
+  outputPath?: string;
+  fixes: string[];
+  skips: string[];
+  violations: string[];
+  ms: number;
+  hash?: string;
+}
+
+export type WorkerMessage =
+  | { type: 'start'; index: number }
+  | { type: 'report'; report: FileReport }
+  | { type: 'violation'; index: number; mode: Mode; message: string }
+  | { type: 'done' };
+
+function hash(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(16) + ':' + s.length;
+}
+
+/** Every changed line must lie inside (or, for an insertion, next to) lines a reported fix touched. */
+export function minimalityViolations(input: string, output: string, result: FixResult): string[] {
+  const ranges = result.fixes.filter((f) => f.applied).map((f) => f.lines);
+  const inside = (line: number) => ranges.some(([a, b]) => a <= line && line <= b);
+  const out: string[] = [];
+  let oldLine = 1;
+  for (const part of diffLines(input, output)) {
+    const count = part.count ?? 0;
+    if (part.removed) {
+      for (let l = oldLine; l < oldLine + count; l++)
+        if (!inside(l)) out.push(`line ${l} changed outside every reported edit`);
+      oldLine += count;
+    } else if (part.added) {
+      if (!inside(oldLine) && !inside(oldLine - 1))
+        out.push(`lines inserted at line ${oldLine} outside every reported edit`);
+    } else {
+      oldLine += count;
+    }
+  }
+  return out;
+}
+
+function fixOne(text: string, mode: Mode): FixResult {
+  return fixTextSync(text, { mode });
+}
+
+async function main(): Promise<void> {
+  const input = workerData as WorkerInput & { startAt: number };
+  await initShellParser();
+  const hashes = new Map<string, string>();
+  const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  for (let index = input.startAt; index < input.files.length; index++) {
+    post({ type: 'start', index });
+    const file = input.files[index];
+    let text: string | null = null;
+    let readError: InputError | null = null;
+    try {
+      const bytes = fs.readFileSync(file);
+      if (bytes.length === 0) throw new InputError('empty file', 'empty');
+      text = decodeDockerfile(bytes);
+    } catch (err) {
+      readError = err instanceof InputError ? err : new InputError((err as Error).message, 'unreadable');
+    }
+    for (const mode of input.modes) {
+      const t0 = performance.now();
+      const report: FileReport = {
+        index,
+        mode,
+        status: 'unchanged',
+        fixes: [],
+        skips: [],
+        violations: [],
+        ms: 0,
+      };
+      try {
+        if (readError) throw readError;
+        const result = fixOne(text!, mode);
+        report.fixes = result.fixes.filter((f) => f.applied).map((f) => f.transform);
+        report.skips = result.skips.map((s) => `${s.transform}: ${s.reason}`);
+        report.hash = hash(result.output);
+        hashes.set(`${mode}:${index}`, report.hash);
+        if (result.changed) {
+          report.status = 'changed';
+          const again = fixOne(result.output, mode);
+          if (again.output !== result.output)
+            report.violations.push('not idempotent: fixing the output changes it again');
+          report.violations.push(...minimalityViolations(text!, result.output, result));
+          report.outputPath = path.join(input.outDir, mode, `${index}`);
+          fs.writeFileSync(report.outputPath, result.output);
+        }
+      } catch (err) {
+        if (err instanceof InputError) {
+          report.status = 'error';
+          report.errorKind = err.kind;
+          report.errorMessage = err.message;
+        } else {
+          report.status = 'error';
+          report.errorKind = 'crash';
+          report.errorMessage = (err as Error).stack ?? String(err);
+          report.violations.push(`crash: ${(err as Error).message}`);
+        }
+      }
+      report.ms = performance.now() - t0;
+      post({ type: 'report', report });
+    }
+  }
+  // Determinism: the same files again, in reverse order, must give the same bytes.
+  for (let index = input.files.length - 1; index >= input.startAt; index--) {
+    post({ type: 'start', index });
+    for (const mode of input.modes) {
+      const first = hashes.get(`${mode}:${index}`);
+      if (first === undefined) continue;
+      const text = decodeDockerfile(fs.readFileSync(input.files[index]));
+      const second = hash(fixOne(text, mode).output);
+      if (second !== first) {
+        post({ type: 'violation', index, mode, message: 'not deterministic: a second run gave other bytes' });
+      }
+    }
+  }
+  post({ type: 'done' });
+}
+
+if (parentPort) void main();
