@@ -126,7 +126,14 @@ describe('engine safety', () => {
     const safe = await fixText(SIMPLE, { transforms: [reviewer] });
     expect(safe.changed).toBe(false);
     expect(safe.fixes).toEqual([
-      { transform: 'reviewer', message: 'label it', safety: 'review', line: 1, applied: false, lines: [3, 3] },
+      {
+        transform: 'reviewer',
+        message: 'label it',
+        safety: 'review',
+        line: 1,
+        applied: false,
+        lines: [3, 3],
+      },
     ]);
     const unsafe = await fixText(SIMPLE, { transforms: [reviewer], unsafe: true });
     expect(unsafe.output).toBe(SIMPLE + 'LABEL reviewed=1\n');

@@ -139,6 +139,13 @@ async function walk(
       const full = path.join(dir, e.name);
       if (isIgnored(active, full, e.isDirectory())) continue;
       if (e.isDirectory()) {
+        if (isDockerfileName(e.name)) {
+          errors.push({
+            display: display(full),
+            message: 'is a directory, not a Dockerfile',
+            kind: 'unreadable',
+          });
+        }
         await visit(full, active);
       } else if (e.isFile()) {
         if (isDockerfileName(e.name)) add(full, display(full));

@@ -6,12 +6,63 @@ export function overlaps(a: TextEdit, b: TextEdit): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
+/** Apply non-overlapping edits in one sweep (linear in the text, whatever the number of edits). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  // From the end backwards; at one offset, a deletion goes before an insertion made there.
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  // At one offset, an insertion goes before a deletion that starts there.
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const parts: string[] = [];
+  let pos = 0;
+  for (const e of sorted) {
+    parts.push(text.slice(pos, e.start), e.text);
+    pos = Math.max(pos, e.end);
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
+}
+
+/**
+ * The edits accepted so far, kept sorted, so that checking a new edit for overlap costs a binary
+ * search (thousands of fixes in one file must not cost a quadratic number of comparisons).
+ */
+export class EditSet {
+  private readonly edits: TextEdit[] = [];
+  private maxEnd = -1;
+
+  overlapsAny(e: TextEdit): boolean {
+    if (e.start > this.maxEnd) return false;
+    let lo = 0;
+    let hi = this.edits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.edits[mid].start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    // Neighbours on both sides are the only candidates, since accepted edits never overlap.
+    for (let i = Math.max(0, lo - 1); i <= Math.min(this.edits.length - 1, lo + 1); i++) {
+      if (overlaps(this.edits[i], e)) return true;
+    }
+    return false;
+  }
+
+  add(e: TextEdit): void {
+    if (e.start >= this.maxEnd || this.edits.length === 0) {
+      this.edits.push(e);
+    } else {
+      let lo = 0;
+      let hi = this.edits.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.edits[mid].start <= e.start) lo = mid + 1;
+        else hi = mid;
+      }
+      this.edits.splice(lo, 0, e);
+    }
+    this.maxEnd = Math.max(this.maxEnd, e.end);
+  }
+
+  get all(): readonly TextEdit[] {
+    return this.edits;
+  }
 }
 
 /** Maps an offset in the edited text to the offset in the text before the edits. */

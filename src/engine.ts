@@ -4,7 +4,7 @@
  */
 import { parseDockerfile, type DockerfileModel } from './model.js';
 import { initShellParser } from './shell.js';
-import { applyEdits, OffsetMap, overlaps } from './edits.js';
+import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
 import { InputError } from './text.js';
 import type { FixProposal, Mode, Safety, TextEdit, Transform } from './transform.js';
 import { builtinTransforms } from '../transforms/index.js';
@@ -125,7 +125,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
       for (const s of result.skips)
         skips.push({ transform: id, reason: s.reason, message: s.message, line: toInputLine(s.at) });
       const accepted: FixProposal[] = [];
-      const acceptedEdits: TextEdit[] = [];
+      const acceptedEdits = new EditSet();
       for (const fix of result.fixes) {
         if (fix.safety === 'review' && !options.unsafe) {
           pending.push({
@@ -139,12 +139,12 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
           continue;
         }
         // Like ESLint's fixer: a fix that overlaps an accepted one waits for the next pass.
-        if (fix.edits.some((e) => acceptedEdits.some((a) => overlaps(a, e)))) continue;
+        if (fix.edits.some((e) => acceptedEdits.overlapsAny(e))) continue;
         if (fix.edits.some((e, i) => fix.edits.some((f, j) => i < j && overlaps(e, f)))) {
           throw new InputError(`internal error in transform ${id}: a fix has overlapping edits`, 'internal');
         }
         accepted.push(fix);
-        acceptedEdits.push(...fix.edits);
+        for (const e of fix.edits) acceptedEdits.add(e);
       }
       if (accepted.length === 0) continue;
       for (const fix of accepted) {
@@ -157,9 +157,9 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
           lines: touchedLines(fix),
         });
       }
-      const next = applyEdits(text, acceptedEdits);
+      const next = applyEdits(text, acceptedEdits.all);
       if (next === text) continue;
-      history.push(new OffsetMap(acceptedEdits));
+      history.push(new OffsetMap(acceptedEdits.all));
       text = next;
       try {
         model = parseDockerfile(text);

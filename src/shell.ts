@@ -110,6 +110,10 @@ export function parseShell(source: string): ShellScript {
       hasError: root.hasError,
       allCommands: builder.allCommands,
     };
+  } catch (err) {
+    // Nesting deep enough to exhaust the stack: treat the script as unreadable, so nothing touches it.
+    if (!(err instanceof RangeError)) throw err;
+    return { source, steps: [], trailing: null, hasComment: false, hasError: true, allCommands: [] };
   } finally {
     tree.delete();
   }
@@ -154,20 +158,31 @@ class ScriptBuilder {
     }
   }
 
-  /** Flatten a left-associative `list` of && / || into steps. */
+  /**
+   * Flatten a left-associative `list` of && / || into steps. Iterative: a RUN of thousands of `&&`
+   * nests that deep, and recursion would overflow the stack.
+   */
   private andOr(node: Node): void {
-    if (node.type === 'list') {
-      for (const child of node.children) {
-        if (!child) continue;
-        if (child.type === '&&' || child.type === '||') this.pendingConnector = child.type;
-        else if (child.type === 'comment') this.hasComment = true;
-        else this.andOr(child);
-      }
-      return;
+    // Walk down the left spine, remembering each level's operator and right operand.
+    const rights: { op: Connector | null; node: Node }[] = [];
+    let cur: Node = node;
+    while (cur.type === 'list') {
+      const kids = cur.children.filter((c): c is Node => c !== null);
+      if (kids.some((k) => k.type === 'comment')) this.hasComment = true;
+      const parts = kids.filter((k) => k.type !== 'comment');
+      const opIndex = parts.findIndex((k) => k.type === '&&' || k.type === '||');
+      if (opIndex <= 0 || parts.length !== 3) break;
+      rights.push({ op: parts[1].type as Connector, node: parts[2] });
+      cur = parts[0];
     }
-    const pipeline = this.pipeline(node, false);
-    this.steps.push({ pipeline, before: this.steps.length === 0 ? null : this.pendingConnector });
-    this.pendingConnector = null;
+    const emit = (n: Node, op: Connector | null) => {
+      if (op !== null) this.pendingConnector = op;
+      const pipeline = this.pipeline(n, false);
+      this.steps.push({ pipeline, before: this.steps.length === 0 ? null : this.pendingConnector });
+      this.pendingConnector = null;
+    };
+    emit(cur, null);
+    for (let i = rights.length - 1; i >= 0; i--) emit(rights[i].node, rights[i].op);
   }
 
   private pipeline(node: Node, isolated: boolean): Pipeline {

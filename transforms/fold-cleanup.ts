@@ -294,7 +294,7 @@ function planFold(
   const between: Instruction[] = [];
   let creator: Instruction | null = null;
   let obstacle: Skip | null = null;
-  const pos = stage.instructions.indexOf(cleanupRun);
+  const pos = cleanupRun.index - stage.from.index;
   for (let k = pos - 1; k >= 0; k--) {
     const prev = stage.instructions[k];
     const kw = prev.keyword;
