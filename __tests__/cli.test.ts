@@ -3,12 +3,8 @@ import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { git, runCli, tempDir } from './helpers.js';
+import { APT, APT_FIXED, git, runCli, tempDir } from './helpers.js';
 
-const APT =
-  'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n';
-const APT_FIXED =
-  'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n';
 const CLEAN = 'FROM debian:bookworm-slim\nRUN echo hello\n';
 
 function tree(files: Record<string, string>): string {
@@ -214,7 +210,8 @@ describe('discovery', () => {
 
   test('--only and --skip select transforms', () => {
     const root = tree({ Dockerfile: APT });
-    expect(runCli(['--check', '--skip', 'fold-cleanup'], root).status).toBe(0);
+    expect(runCli(['--check', '--only', 'go-cache'], root).status).toBe(0);
+    expect(runCli(['--check', '--skip', 'fold-cleanup,merge-apt-runs,apt-cache'], root).status).toBe(0);
     expect(runCli(['--check', '--only', 'fold-cleanup'], root).status).toBe(1);
   });
 

@@ -9,12 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fixText } from '../src/engine.js';
 import { InputError } from '../src/text.js';
-import { cliPath, runCli, tempDir } from './helpers.js';
-
-const APT =
-  'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n';
-const APT_FIXED =
-  'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n';
+import { cliPath, runCli, tempDir, APT, APT_FIXED } from './helpers.js';
 
 function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.startsWith('dockerfix: '));

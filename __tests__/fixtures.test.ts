@@ -4,12 +4,15 @@
  * with `<case>.output.Dockerfile` (no output file: the case must not change). For every pair it
  * also asserts that the output is a fixed point and that BuildKit's parser accepts it. Optional
  * sidecars: `<case>.options.json` (FixOptions), `<case>.skips.txt` (one substring per line that
- * some reported skip reason must contain).
+ * some reported skip reason must contain). A case runs in buildkit mode (the default); with a
+ * `<case>.portable.output.Dockerfile` (or `<case>.portable.same` for "no change") it also runs in
+ * portable mode against that file. `<case>.unsafe.same`/options can set `unsafe`.
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fixText, type FixOptions } from '../src/engine.js';
+import { builtinTransforms } from '../transforms/index.js';
 import { decodeDockerfile } from '../src/text.js';
 import { bkcheck, repoRoot, type BkResult } from './helpers.js';
 
@@ -40,6 +43,23 @@ function loadCases(): Case[] {
         ? (JSON.parse(fs.readFileSync(optFile, 'utf8')) as FixOptions)
         : {};
       if (group !== 'pipeline') options.only = [group];
+      const skips = fs.existsSync(skipFile)
+        ? fs
+            .readFileSync(skipFile, 'utf8')
+            .split('\n')
+            .filter((l) => l.trim())
+        : [];
+      const portableOut = `${base}.portable.output.Dockerfile`;
+      if (fs.existsSync(portableOut) || fs.existsSync(`${base}.portable.same`)) {
+        cases.push({
+          group,
+          name: `${m[1]} [portable]`,
+          input: path.join(dir, f),
+          output: fs.existsSync(portableOut) ? portableOut : null,
+          options: { ...options, mode: 'portable' },
+          skips: [],
+        });
+      }
       cases.push({
         group,
         name: m[1],
@@ -66,8 +86,18 @@ beforeAll(() => {
   verdicts = bkcheck(cases.map((c) => c.output ?? c.input));
 });
 
-test('fixtures exist for every transform', () => {
-  expect(cases.length).toBeGreaterThan(0);
+test('fixtures exist for every transform, in each of its modes', () => {
+  for (const t of builtinTransforms) {
+    const mine = cases.filter((c) => c.group === t.meta.id && c.output !== null);
+    expect([t.meta.id, mine.filter((c) => c.options.mode !== 'portable').length > 0]).toEqual([
+      t.meta.id,
+      t.meta.modes.includes('buildkit'),
+    ]);
+    expect([t.meta.id, mine.filter((c) => c.options.mode === 'portable').length > 0]).toEqual([
+      t.meta.id,
+      t.meta.modes.includes('portable'),
+    ]);
+  }
 });
 
 describe.each([...new Set(cases.map((c) => c.group))])('%s', (group) => {

@@ -60,3 +60,17 @@ export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });
 }
+
+/** A Dockerfile with a cleanup in its own RUN, and what the default pipeline makes of it. */
+export const APT =
+  'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n';
+// The default (buildkit) pipeline: fold-cleanup moves the cleanup, then apt-cache replaces it with cache mounts.
+export const APT_FIXED =
+  'FROM debian:bookworm-slim\n' +
+  "# Required: disable the Docker-specific hook that wipes apt's cache after install\n" +
+  'RUN rm -f /etc/apt/apt.conf.d/docker-clean; \\\n' +
+  '    echo \'Binary::apt::APT::Keep-Downloaded-Packages "true";\' > /etc/apt/apt.conf.d/keep-cache\n' +
+  '\n' +
+  'RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n' +
+  '    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n' +
+  '    apt-get update && apt-get install -y curl\n';

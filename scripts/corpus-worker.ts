@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { diffLines } from 'diff';
 import { fixTextSync, type FixResult } from '../src/engine.js';
+import { parseDockerfile } from '../src/model.js';
 import { initShellParser } from '../src/shell.js';
 import { decodeDockerfile, InputError } from '../src/text.js';
 import type { Mode } from '../src/transform.js';
@@ -44,10 +45,30 @@ function hash(s: string): string {
   return (h >>> 0).toString(16) + ':' + s.length;
 }
 
-/** Every changed line must lie inside (or, for an insertion, next to) lines a reported fix touched. */
+/**
+ * Every changed line must lie inside (or, for an insertion, next to) lines a reported fix touched.
+ * A line diff may place an inserted block anywhere along a run of lines equal to its own edge lines
+ * (a block ending in a blank line slides over blank lines), so insertions may slide that far.
+ */
 export function minimalityViolations(input: string, output: string, result: FixResult): string[] {
-  const ranges = result.fixes.filter((f) => f.applied).map((f) => f.lines);
+  // A fix answers for whole instructions: the ones its lines touch.
+  const spans = parseDockerfile(input).instructions.map((i) => [i.startLine + 1, i.endLine + 1] as const);
+  const ranges = result.fixes
+    .filter((f) => f.applied)
+    .map((f) => {
+      const [a, b] = f.lines;
+      let [first, last] = [a, b];
+      for (const [s, e] of spans) {
+        if (e >= a && s <= b) {
+          first = Math.min(first, s);
+          last = Math.max(last, e);
+        }
+      }
+      return [first, last] as const;
+    });
   const inside = (line: number) => ranges.some(([a, b]) => a <= line && line <= b);
+  const inputLines = input.split(/\r?\n/);
+  const blank = (line: number) => line >= 1 && line <= inputLines.length && inputLines[line - 1].trim() === '';
   const out: string[] = [];
   let oldLine = 1;
   for (const part of diffLines(input, output)) {
@@ -57,8 +78,14 @@ export function minimalityViolations(input: string, output: string, result: FixR
         if (!inside(l)) out.push(`line ${l} changed outside every reported edit`);
       oldLine += count;
     } else if (part.added) {
-      if (!inside(oldLine) && !inside(oldLine - 1))
-        out.push(`lines inserted at line ${oldLine} outside every reported edit`);
+      const added = part.value.replace(/\r?\n$/, '').split(/\r?\n/);
+      let from = oldLine - 1;
+      while (from > 1 && (inputLines[from - 1] === added[added.length - 1] || blank(from))) from--;
+      let to = oldLine;
+      while (to <= inputLines.length && (inputLines[to - 1] === added[0] || blank(to))) to++;
+      let ok = false;
+      for (let l = from; l <= to && !ok; l++) ok = inside(l);
+      if (!ok) out.push(`lines inserted at line ${oldLine} outside every reported edit`);
     } else {
       oldLine += count;
     }

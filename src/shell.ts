@@ -22,6 +22,8 @@ export interface SimpleCommand {
   name: string | null;
   /** The words after the name. */
   args: Word[];
+  /** Offset just after the command name (the command's start when it has none). */
+  nameEnd: number;
   /** Names assigned before the command (`A=1 cmd`) or, for a bare assignment, the names set. */
   assignments: string[];
   hasRedirect: boolean;
@@ -268,6 +270,7 @@ class ScriptBuilder {
 
   private command(node: Node, isolated: boolean): SimpleCommand {
     let name: string | null = null;
+    let nameEnd = node.startIndex;
     let sawName = false;
     const args: Word[] = [];
     const assignments: string[] = [];
@@ -282,6 +285,7 @@ class ScriptBuilder {
         sawName = true;
         const w = this.word(child.namedChildren[0] ?? child);
         name = w.value;
+        nameEnd = child.endIndex;
         this.scanNested(child, isolated, null);
       } else if (child.type === 'variable_assignment') {
         const n = child.childForFieldName('name');
@@ -299,6 +303,7 @@ class ScriptBuilder {
       type: 'command',
       name,
       args,
+      nameEnd,
       assignments,
       hasRedirect,
       start: node.startIndex,
@@ -320,6 +325,7 @@ class ScriptBuilder {
       type: 'command',
       name: first ? first.text : null,
       args,
+      nameEnd: first ? first.endIndex : node.startIndex,
       assignments: [],
       hasRedirect: false,
       start: node.startIndex,
@@ -347,6 +353,7 @@ class ScriptBuilder {
       type: 'command',
       name: null,
       args: [],
+      nameEnd: node.startIndex,
       assignments: names,
       hasRedirect: false,
       start: node.startIndex,

@@ -11,7 +11,7 @@ import {
   type Step,
 } from '../src/shell.js';
 import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/transform.js';
-import { appendedCommands, contentEnd, quote, removeInstruction } from './lib/edit.js';
+import { appendedCommands, checkAppendable, contentEnd, quote, removeInstruction } from './lib/edit.js';
 import {
   CACHE_LABEL,
   cacheCleaned,
@@ -473,24 +473,6 @@ function targetCacheDirs(targets: Target[]): string[] {
     'yum-cache': ['/var/cache/yum', '/var/cache/dnf'],
   };
   return targets.flatMap((t) => (t.kind === 'file' ? [] : dirs[t.kind]));
-}
-
-/** Can commands be appended to this RUN with `&&` without changing what it already does? */
-function checkAppendable(
-  model: DockerfileModel,
-  run: Instruction,
-  script: ShellScript,
-  role: string,
-): Skip | null {
-  const no = (why: string) => skip('not-appendable', `the ${role} RUN ${quote(run)} ${why}`);
-  if (script.hasError) return no('is not valid shell');
-  if (script.hasComment) return no('contains a shell comment that would swallow appended commands');
-  if (script.trailing === '&') return no('ends with `&`');
-  if (script.trailing === ';') return no('ends with `;`');
-  if (script.steps.length === 0) return no('is empty');
-  const end = contentEnd(model, run);
-  if (model.text[end - 1] === model.escape) return no('ends with a line continuation');
-  return null;
 }
 
 /** The RUN does nothing but empty package-manager caches (the cases a reader expects to be folded). */

@@ -1,5 +1,22 @@
 /** The built-in transforms, in the order the engine applies them. */
 import type { Transform } from '../src/transform.js';
+import { aptCache } from './apt-cache.js';
 import { foldCleanup } from './fold-cleanup.js';
+import { goCache } from './go-cache.js';
+import { mergeAptRuns } from './merge-apt-runs.js';
+import { npmCache } from './npm-cache.js';
+import { pipCache } from './pip-cache.js';
 
-export const builtinTransforms: readonly Transform[] = [foldCleanup];
+/**
+ * fold-cleanup first (it moves cleanups to where the files are created), then merge-apt-runs (so
+ * that lists are created and used in one RUN), then the cache mounts, which take the folded
+ * cleanups out again where a mount makes them harmful.
+ */
+export const builtinTransforms: readonly Transform[] = [
+  foldCleanup,
+  mergeAptRuns,
+  aptCache,
+  pipCache,
+  npmCache,
+  goCache,
+];

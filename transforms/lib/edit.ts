@@ -2,6 +2,7 @@
 import { commentBlockStart, type DockerfileModel, type Instruction } from '../../src/model.js';
 import { leadingWhitespace } from '../../src/text.js';
 import type { TextEdit } from '../../src/transform.js';
+import type { ShellScript } from '../../src/shell.js';
 
 /**
  * Remove an instruction with the comment block directly above it. Blank lines do not pile up:
@@ -72,6 +73,35 @@ export function appendedCommands(
 
 /** A short quote of an instruction for messages: `RUN apt-get update && apt-get …`. */
 export function quote(instr: Instruction, max = 48): string {
-  const flat = instr.text.replace(/\s*\\?\r?\n\s*/g, ' ').replace(/\s+/g, ' ');
-  return '`' + (flat.length > max ? flat.slice(0, max - 1) + '…' : flat) + '`';
+  // One linear pass (a regex over long runs of blanks can backtrack quadratically): line
+  // continuations and runs of whitespace become one space, and reading stops past `max`.
+  let out = '';
+  const t = instr.text;
+  for (let i = 0; i < t.length && out.length <= max; i++) {
+    let c = t[i];
+    if ((c === '\\' || c === '`') && (t[i + 1] === '\n' || (t[i + 1] === '\r' && t[i + 2] === '\n'))) c = ' ';
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      if (!out.endsWith(' ')) out += ' ';
+    } else out += c;
+  }
+  out = out.trim();
+  return '`' + (out.length > max ? out.slice(0, max - 1) + '…' : out) + '`';
+}
+
+/** Can commands be appended to this RUN with `&&` without changing what it already does? */
+export function checkAppendable(
+  model: DockerfileModel,
+  run: Instruction,
+  script: ShellScript,
+  role: string,
+): { reason: string; message: string } | null {
+  const no = (why: string) => ({ reason: 'not-appendable', message: `the ${role} RUN ${quote(run)} ${why}` });
+  if (script.hasError) return no('is not valid shell');
+  if (script.hasComment) return no('contains a shell comment that would swallow appended commands');
+  if (script.trailing === '&') return no('ends with `&`');
+  if (script.trailing === ';') return no('ends with `;`');
+  if (script.steps.length === 0) return no('is empty');
+  const end = contentEnd(model, run);
+  if (model.text[end - 1] === model.escape) return no('ends with a line continuation');
+  return null;
 }

@@ -1,0 +1,2 @@
+FROM registry.example/internal/base:7
+RUN apt-get -y update && DEBIAN_FRONTEND=noninteractive apt-get -y install curl && rm -rf /var/lib/apt/lists/*

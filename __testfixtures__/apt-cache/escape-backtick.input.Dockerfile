@@ -1,0 +1,4 @@
+# escape=`
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y `
+    curl

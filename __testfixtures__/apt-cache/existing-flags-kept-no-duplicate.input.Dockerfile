@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+RUN --network=host --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y curl

@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1.1
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*

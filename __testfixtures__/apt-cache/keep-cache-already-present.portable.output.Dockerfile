@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN rm -f /etc/apt/apt.conf.d/docker-clean
+RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*

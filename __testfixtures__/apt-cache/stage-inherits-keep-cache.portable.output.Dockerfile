@@ -1,0 +1,5 @@
+FROM debian:bookworm-slim AS base
+RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+
+FROM base AS dev
+RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,4 @@
+FROM debian:bookworm-slim
+RUN --mount=type=cache,target=/root/go/pkg/mod \
+    --mount=type=cache,target=/root/.cache/go-build \
+    go build ./...

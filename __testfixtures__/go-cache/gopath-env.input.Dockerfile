@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+ENV GOPATH=/work/go
+RUN go mod download

@@ -1,0 +1,5 @@
+FROM golang:1.23
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+CMD ["go", "run", "."]

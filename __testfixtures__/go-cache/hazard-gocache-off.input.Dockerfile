@@ -1,0 +1,3 @@
+FROM golang:1.23
+ENV GOCACHE=off
+RUN go build ./...

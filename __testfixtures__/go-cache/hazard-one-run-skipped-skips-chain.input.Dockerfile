@@ -1,0 +1,4 @@
+FROM golang:1.23
+RUN go mod download
+USER nobody
+RUN go build ./...

@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN apt-get update
+RUN --network=none apt-get install -y curl

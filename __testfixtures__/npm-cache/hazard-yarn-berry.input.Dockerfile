@@ -1,0 +1,3 @@
+FROM node:22
+RUN corepack enable
+RUN yarn install --immutable

@@ -1,0 +1,4 @@
+FROM node:22
+RUN npm ci \
+    && npm run build \
+    && npm cache clean --force

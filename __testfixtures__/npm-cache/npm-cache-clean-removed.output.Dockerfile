@@ -1,0 +1,3 @@
+FROM node:22
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev

@@ -1,0 +1,2 @@
+FROM python:3.12
+RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask

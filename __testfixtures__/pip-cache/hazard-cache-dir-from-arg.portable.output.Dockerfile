@@ -1,0 +1,4 @@
+FROM python:3.12
+ARG CACHE
+ENV PIP_CACHE_DIR=$CACHE
+RUN pip install --no-cache-dir flask

@@ -1,0 +1,4 @@
+FROM python:3.12
+RUN useradd -m app
+USER app
+RUN pip install --no-cache-dir --user flask

@@ -1,0 +1,6 @@
+FROM python:3.12
+RUN --mount=type=cache,target=/root/.cache/pip \
+    <<EOF
+set -eux
+pip install flask
+EOF

@@ -1,0 +1,3 @@
+FROM python:3.12
+ENV HOME=/home/build
+RUN pip install --no-cache-dir flask

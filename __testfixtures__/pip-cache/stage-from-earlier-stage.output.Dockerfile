@@ -1,0 +1,6 @@
+FROM python:3.12 AS base
+ENV PIP_CACHE_DIR=/pipcache
+
+FROM base
+RUN --mount=type=cache,target=/pipcache \
+    pip install flask

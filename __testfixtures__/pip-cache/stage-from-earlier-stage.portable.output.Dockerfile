@@ -1,0 +1,5 @@
+FROM python:3.12 AS base
+ENV PIP_CACHE_DIR=/pipcache
+
+FROM base
+RUN pip install --no-cache-dir flask

@@ -1,0 +1,5 @@
+FROM python:3.12
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv pip install --system -r requirements.txt
+RUN --mount=type=cache,target=/root/.cache/pypoetry \
+    poetry install --no-root

@@ -1,0 +1,8 @@
+FROM ubuntu:24.04
+
+RUN apt-get update && apt-get install -y --no-install-recommends \
+    curl \
+    ca-certificates \
+    gnupg
+
+RUN rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,174 @@
+/**
+ * go-cache: `go mod download` and `go build` fetch every module and recompile every package again
+ * on each rebuild of the layer. buildkit mode only: mount the module cache and the build cache.
+ * The module cache is what `go mod download` produces, so every Go RUN of the stage chain must get
+ * the mount, and nothing may need the modules in the image afterwards.
+ */
+import type { DockerfileModel } from '../src/model.js';
+import type { FixProposal } from '../src/transform.js';
+import type { Transform, TransformResult } from '../src/transform.js';
+import {
+  envPath,
+  findRuns,
+  inHome,
+  planMounts,
+  skip,
+  type CacheToolSpec,
+  type PlannedRun,
+  type Skip,
+} from './lib/cache-mount.js';
+import { quote } from './lib/edit.js';
+import type { RunContext } from './lib/run-context.js';
+import { runView } from './lib/run-view.js';
+
+const BUILDS = new Set(['build', 'install', 'test', 'run', 'vet', 'generate', 'get', 'list']);
+const GOLANG_IMAGE = /(^|\/)golang(:|@|$)/;
+const GO_COMMAND = /\bgo\s+(mod|build|install|test|run|vet|generate|get|list)\b/;
+
+function modCache(ctx: RunContext): string | Skip {
+  if (ctx.env.has('GOMODCACHE')) return envPath(ctx, 'GOMODCACHE', '');
+  if (ctx.env.has('GOPATH')) {
+    const gopath = envPath(ctx, 'GOPATH', '');
+    return typeof gopath === 'string' ? gopath.split(':')[0] + '/pkg/mod' : gopath;
+  }
+  // The golang images set GOPATH=/go; elsewhere Go's default is $HOME/go.
+  return GOLANG_IMAGE.test(ctx.baseImage) ? '/go/pkg/mod' : inHome('~/go/pkg/mod', ctx);
+}
+
+function buildCache(ctx: RunContext): string | Skip {
+  if (ctx.env.get('GOCACHE') === 'off')
+    return skip('cache-disabled-by-env', '`GOCACHE=off` disables the build cache');
+  if (ctx.env.has('GOCACHE')) return envPath(ctx, 'GOCACHE', '');
+  if (ctx.env.has('XDG_CACHE_HOME')) {
+    const x = envPath(ctx, 'XDG_CACHE_HOME', '');
+    return typeof x === 'string' ? x + '/go-build' : x;
+  }
+  return inHome('~/.cache/go-build', ctx);
+}
+
+const spec: CacheToolSpec = {
+  hint: /\bgo\b/,
+  uses(inv, ctx) {
+    if (inv.name !== 'go') return null;
+    if (inv.command.assignments.some((a) => ['GOMODCACHE', 'GOPATH', 'GOCACHE', 'HOME'].includes(a))) {
+      return {
+        command: inv.command,
+        caches: [
+          {
+            label: 'the Go caches',
+            target: skip('cache-path-dynamic', 'the go command sets its own cache location'),
+          },
+        ],
+        disablingWords: [],
+      };
+    }
+    const sub = inv.args[0];
+    if (sub === 'mod' && (inv.args[1] === 'download' || inv.args[1] === 'tidy' || inv.args[1] === 'vendor')) {
+      return {
+        command: inv.command,
+        caches: [{ label: 'the module cache', target: modCache(ctx) }],
+        disablingWords: [],
+      };
+    }
+    if (sub && BUILDS.has(sub)) {
+      return {
+        command: inv.command,
+        caches: [
+          { label: 'the module cache', target: modCache(ctx) },
+          { label: 'the build cache', target: buildCache(ctx) },
+        ],
+        disablingWords: [],
+      };
+    }
+    return null;
+  },
+};
+
+function familyOf(model: DockerfileModel, stage: number): number {
+  let s = stage;
+  for (let n = 0; model.stages[s].parent !== null && n < model.stages.length; n++)
+    s = model.stages[s].parent!;
+  return s;
+}
+
+/** Why the modules must stay in the image for this family of stages, or null. */
+function modulesNeededLater(model: DockerfileModel, family: number): Skip | null {
+  const members = model.stages.filter((s) => familyOf(model, s.index) === family);
+  const names = new Set(members.flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
+  for (const s of members) {
+    for (const i of s.instructions) {
+      if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /\bgo\b/.test(i.text)) {
+        return skip(
+          'modules-needed-later',
+          `${quote(i)} runs Go in the container, which needs the modules in the image`,
+        );
+      }
+      if (i.keyword === 'RUN' && GO_COMMAND.test(i.text) && runView(model, i) === null) {
+        return skip('opaque-run', `${quote(i)} runs Go in a form whose commands cannot be read`);
+      }
+    }
+  }
+  for (const i of model.instructions) {
+    if (i.keyword !== 'COPY') continue;
+    const from = i.flags.find((f) => f.name === 'from')?.value?.toLowerCase();
+    if (from !== undefined && names.has(from) && /\/pkg\/mod|\/go(\/|\s|$)/.test(i.text)) {
+      return skip(
+        'modules-needed-later',
+        `${quote(i)} copies Go files out of the stage, so the modules must stay in it`,
+      );
+    }
+  }
+  return null;
+}
+
+export const goCache: Transform = {
+  meta: {
+    id: 'go-cache',
+    title: 'Cache Go modules and build results across builds',
+    description:
+      'Adds `--mount=type=cache,target=/go/pkg/mod` to every RUN that runs `go mod download`, and the ' +
+      'module and build caches (`/root/.cache/go-build`) to `go build`/`install`/`test` RUNs. The ' +
+      'targets follow `GOMODCACHE`, `GOPATH`, `GOCACHE`, `HOME` and the user. Every Go RUN of a stage ' +
+      'chain gets the mounts or none does, and nothing that needs the modules in the image (a `go run` ' +
+      'CMD, `COPY --from` of the module cache) may follow. buildkit mode only.',
+    why:
+      'Without cache mounts, any change that rebuilds the layer downloads every module and compiles ' +
+      'every package again.',
+    seeds: ['002_a22975ebf7ef71db.txt'],
+    safety: 'safe',
+    modes: ['buildkit'],
+    example: {
+      before: 'COPY go.mod go.sum ./\nRUN go mod download\n',
+      after: 'COPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    go mod download\n',
+    },
+  },
+  run(model) {
+    const result: TransformResult = { fixes: [], skips: [] };
+    const byFamily = new Map<number, PlannedRun[]>();
+    for (const run of findRuns(model, spec, result.skips)) {
+      const f = familyOf(model, run.view.instr.stage);
+      byFamily.set(f, [...(byFamily.get(f) ?? []), run]);
+    }
+    for (const [family, runs] of byFamily) {
+      const blocked = modulesNeededLater(model, family);
+      const outcomes = runs.map((r) => planMounts(model, r));
+      const firstSkip = outcomes.find((o): o is Skip => o !== null && !('edits' in o));
+      if (blocked || firstSkip) {
+        const why = blocked ?? firstSkip!;
+        for (const r of runs) {
+          result.skips.push({
+            reason: why.reason,
+            message:
+              blocked || outcomes[runs.indexOf(r)] === firstSkip
+                ? why.message
+                : `another Go RUN of this stage chain is skipped (${why.message})`,
+            at: r.view.instr.start,
+          });
+        }
+        continue;
+      }
+      for (const o of outcomes) if (o) result.fixes.push(o as FixProposal);
+    }
+    return result;
+  },
+};

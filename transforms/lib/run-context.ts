@@ -1,0 +1,257 @@
+/**
+ * What a RUN inherits from the instructions before it, across the stages it is built FROM:
+ * environment variables, build arguments, the user it runs as and that user's home. Cache mount
+ * targets depend on all of them.
+ */
+import { joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../../src/model.js';
+import { invocation } from './packages.js';
+import type { SimpleCommand } from '../../src/shell.js';
+
+export interface User {
+  name: string;
+  uid: number | null;
+  gid: number | null;
+  home: string | null;
+}
+
+export interface RunContext {
+  /** ENV values in force; null where the value is not a literal (built from `$VAR`). */
+  env: Map<string, string | null>;
+  /** ARG names declared in the stage chain (their values can be overridden at build time). */
+  args: Set<string>;
+  /** `root`, or the non-root user from the last USER (with what the file says about it). */
+  user: { root: true } | { root: false; spec: string; user: User | null };
+  /** The stage chain's root base image, as written. */
+  baseImage: string;
+}
+
+/** The stages a stage is built from, root first, ending with the stage itself. */
+export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
+  const chain: Stage[] = [stage];
+  let s = stage;
+  while (s.parent !== null && chain.length <= model.stages.length) {
+    s = model.stages[s.parent];
+    chain.unshift(s);
+  }
+  return chain;
+}
+
+/** The instructions that run before `instr` in its stage chain (ancestors' instructions included). */
+export function instructionsBefore(model: DockerfileModel, instr: Instruction): Instruction[] {
+  const stage = model.stages[instr.stage];
+  const out: Instruction[] = [];
+  for (const s of stageChain(model, stage)) {
+    for (const i of s.instructions) {
+      if (i === instr) return out;
+      out.push(i);
+    }
+  }
+  return out;
+}
+
+export function runContext(model: DockerfileModel, instr: Instruction): RunContext {
+  const before = instructionsBefore(model, instr);
+  const env = new Map<string, string | null>();
+  const args = new Set<string>();
+  let userSpec: string | null = null;
+  const users = new Map<string, User>();
+  const groups = new Map<string, number>();
+  for (const i of before) {
+    if (i.keyword === 'ENV') {
+      for (const [k, v] of parseKeyValues(model, i)) env.set(k, v === null ? null : expand(v, env));
+    } else if (i.keyword === 'ARG') {
+      for (const [k] of parseKeyValues(model, i)) args.add(k);
+    } else if (i.keyword === 'USER') {
+      userSpec = argsText(model, i).trim();
+    } else if (i.keyword === 'RUN') {
+      const script = i.script();
+      if (script) for (const { command } of script.allCommands) readAccountCommand(command, users, groups);
+    }
+  }
+  const chain = stageChain(model, model.stages[instr.stage]);
+  const baseImage = chain[0].base;
+  if (userSpec === null || isRootSpec(userSpec)) return { env, args, user: { root: true }, baseImage };
+  return {
+    env,
+    args,
+    user: { root: false, spec: userSpec, user: resolveUser(userSpec, users, groups) },
+    baseImage,
+  };
+}
+
+function isRootSpec(spec: string): boolean {
+  const [u] = spec.split(':');
+  return u === 'root' || u === '0';
+}
+
+function resolveUser(spec: string, users: Map<string, User>, groups: Map<string, number>): User | null {
+  if (spec.includes('$')) return null;
+  const [u, g] = spec.split(':');
+  let user = users.get(u) ?? [...users.values()].find((x) => x.uid !== null && String(x.uid) === u) ?? null;
+  if (!user) return null;
+  if (g !== undefined) {
+    const gid = /^\d+$/.test(g) ? Number(g) : (groups.get(g) ?? null);
+    user = { ...user, gid };
+  }
+  return user;
+}
+
+/** `useradd`/`adduser`/`groupadd`/`addgroup` with literal ids: who exists, with which ids and home. */
+function readAccountCommand(cmd: SimpleCommand, users: Map<string, User>, groups: Map<string, number>): void {
+  const inv = invocation(cmd);
+  if (!inv) return;
+  const a = inv.args;
+  if (a.some((x) => x === null)) return;
+  const args = a as string[];
+  const opt = (names: string[]): string | null => {
+    for (let k = 0; k < args.length; k++) {
+      for (const n of names) {
+        if (args[k] === n) return args[k + 1] ?? null;
+        if (n.startsWith('--') && args[k].startsWith(n + '=')) return args[k].slice(n.length + 1);
+      }
+    }
+    return null;
+  };
+  const positionals = (withValue: Set<string>): string[] => {
+    const out: string[] = [];
+    for (let k = 0; k < args.length; k++) {
+      const x = args[k];
+      if (withValue.has(x)) k++;
+      else if (!x.startsWith('-')) out.push(x);
+    }
+    return out;
+  };
+  const num = (v: string | null): number | null => (v !== null && /^\d+$/.test(v) ? Number(v) : null);
+  if (inv.name === 'groupadd' || inv.name === 'addgroup') {
+    const gid = num(opt(['-g', '--gid']));
+    const pos = positionals(new Set(['-g', '--gid', '-K', '--key', '-p', '--password']));
+    // busybox `addgroup USER GROUP` adds a user to a group; only the one-name form creates a group.
+    if (gid !== null && pos.length === 1) groups.set(pos[0], gid);
+    return;
+  }
+  if (inv.name === 'useradd' || inv.name === 'adduser') {
+    const busybox = inv.name === 'adduser' && (args.includes('-D') || args.includes('-S'));
+    const withValue = new Set(
+      busybox
+        ? ['-u', '-G', '-h', '-s', '-g', '-k']
+        : [
+            '-u',
+            '--uid',
+            '-g',
+            '--gid',
+            '-d',
+            '--home-dir',
+            '--home',
+            '-s',
+            '--shell',
+            '-c',
+            '--comment',
+            '-G',
+            '--groups',
+            '-k',
+            '--skel',
+            '-e',
+            '--expiredate',
+            '-f',
+            '--inactive',
+            '-K',
+            '--key',
+            '-p',
+            '--password',
+            '--gecos',
+            '--ingroup',
+          ],
+    );
+    const pos = positionals(withValue);
+    const name = pos[pos.length - 1];
+    if (!name) return;
+    const uid = num(opt(['-u', '--uid']));
+    let gid: number | null = null;
+    const g = busybox ? opt(['-G']) : (opt(['-g', '--gid']) ?? opt(['--ingroup']));
+    if (g !== null) gid = /^\d+$/.test(g) ? Number(g) : (groups.get(g) ?? null);
+    else if (groups.has(name) && (args.includes('-U') || inv.name === 'adduser')) gid = groups.get(name)!;
+    const home = busybox
+      ? (opt(['-h']) ?? `/home/${name}`)
+      : (opt(['-d', '--home-dir', '--home']) ?? `/home/${name}`);
+    users.set(name, { name, uid, gid, home });
+  }
+}
+
+function argsText(model: DockerfileModel, instr: Instruction): string {
+  return joinContinuations(model.text, instr.argsStart, instr.end, model.escape).text;
+}
+
+/** `ENV A=1 B="x y"`, `ENV A 1`, `ARG A=1 B`: key/value pairs; values keep `$` references. */
+export function parseKeyValues(model: DockerfileModel, instr: Instruction): [string, string | null][] {
+  const text = argsText(model, instr).trim();
+  const words = splitWords(text, model.escape);
+  if (words.length === 0) return [];
+  if (!words[0].includes('=')) {
+    // Legacy `ENV KEY value with spaces` (ARG: a name without a default).
+    if (instr.keyword === 'ARG') return words.map((w) => [w, null]);
+    const rest = text.slice(text.indexOf(words[0]) + words[0].length).trim();
+    return [[words[0], unquote(rest, model.escape)]];
+  }
+  return words.map((w) => {
+    const eq = w.indexOf('=');
+    return eq === -1 ? [w, null] : [w.slice(0, eq), unquote(w.slice(eq + 1), model.escape)];
+  });
+}
+
+function splitWords(text: string, escape: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === escape && i + 1 < text.length) {
+      cur += c + text[++i];
+    } else if (quote) {
+      cur += c;
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      cur += c;
+    } else if (/\s/.test(c)) {
+      if (cur) out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+function unquote(v: string, escape: string): string {
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === escape && quote !== "'" && i + 1 < v.length) out += v[++i];
+    else if (quote && c === quote) quote = null;
+    else if (!quote && (c === '"' || c === "'")) quote = c;
+    else out += c;
+  }
+  return out;
+}
+
+/** Resolve `$VAR`/`${VAR}` from earlier ENV values; anything unresolvable makes the value dynamic (null). */
+export function expand(value: string, env: Map<string, string | null>): string | null {
+  let dynamic = false;
+  const out = value.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))|\$\{[^}]*\}/g, (m, a, b) => {
+    const name = a ?? b;
+    const v = name ? env.get(name) : undefined;
+    if (v === undefined || v === null) {
+      dynamic = true;
+      return m;
+    }
+    return v;
+  });
+  return dynamic ? null : out;
+}
+
+/** The home directory of the user a RUN runs as (ENV HOME wins), or null when unknown. */
+export function homeOf(ctx: RunContext): string | null {
+  if (ctx.env.has('HOME')) return ctx.env.get('HOME') ?? null;
+  if (ctx.user.root) return '/root';
+  return ctx.user.user?.home ?? null;
+}
