@@ -223,3 +223,31 @@ describe('discovery', () => {
     );
   });
 });
+
+describe('safety and options', () => {
+  const NON_ROOT =
+    'FROM python:3.12\nRUN groupadd -g 1001 app && useradd -m -u 1001 -g app app\nUSER app\nRUN pip install flask\n';
+
+  test('a review fix is reported but applied only with --unsafe', () => {
+    const root = tree({ Dockerfile: NON_ROOT });
+    const dry = runCli(['--check'], root);
+    expect(dry.status).toBe(0);
+    expect(dry.stderr).toContain('pip-cache: Added a cache mount for /home/app/.cache/pip');
+    expect(dry.stderr).toContain('(review: not applied without --unsafe)');
+    const w = runCli(['--write', '--unsafe'], root);
+    expect(w.status).toBe(0);
+    expect(read(root, 'Dockerfile')).toContain(
+      'RUN --mount=type=cache,target=/home/app/.cache/pip,uid=1001,gid=1001 \\\n    pip install flask\n',
+    );
+  });
+
+  test('--add-syntax pins the frontend only in files given RUN --mount; --mode portable never mounts', () => {
+    const root = tree({ 'a/Dockerfile': 'FROM python:3.12\nRUN pip install flask\n', 'b/Dockerfile': CLEAN });
+    expect(runCli(['--write', '--add-syntax'], root).status).toBe(0);
+    expect(read(root, 'a/Dockerfile').startsWith('# syntax=docker/dockerfile:1\nFROM python:3.12\n')).toBe(true);
+    expect(read(root, 'b/Dockerfile')).toBe(CLEAN);
+    const p = tree({ Dockerfile: 'FROM python:3.12\nRUN pip install flask\n' });
+    expect(runCli(['--write', '--mode', 'portable'], p).status).toBe(0);
+    expect(read(p, 'Dockerfile')).toBe('FROM python:3.12\nRUN pip install --no-cache-dir flask\n');
+  });
+});

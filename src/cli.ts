@@ -63,6 +63,15 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
       default: 'buildkit' as const,
       describe: 'buildkit: BuildKit features allowed; portable: for builders without RUN --mount',
     })
+    .option('unsafe', {
+      type: 'boolean',
+      describe: 'Also apply `review` fixes (shown, but not applied, without it)',
+    })
+    .option('add-syntax', {
+      type: 'boolean',
+      describe:
+        'Add `# syntax=docker/dockerfile:1` to files given RUN --mount (pulls that frontend at build time)',
+    })
     .option('list-transforms', { type: 'boolean', describe: 'List the transforms and exit' })
     .option('verbose', {
       type: 'boolean',
@@ -92,7 +101,13 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
     return 'done';
   }
   const action: Action = args.write ? 'write' : args.check ? 'check' : 'dry-run';
-  const fix: FixOptions = { only: ids(args.only), skip: ids(args.skip), mode: args.mode as Mode };
+  const fix: FixOptions = {
+    only: ids(args.only),
+    skip: ids(args.skip),
+    mode: args.mode as Mode,
+    unsafe: args.unsafe === true,
+    addSyntax: args['add-syntax'] === true,
+  };
   try {
     selectTransforms(fix);
   } catch (err) {

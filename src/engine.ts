@@ -19,6 +19,8 @@ export interface FixOptions {
   unsafe?: boolean;
   /** Transforms to use instead of the built-in registry. */
   transforms?: readonly Transform[];
+  /** Add `# syntax=docker/dockerfile:1` to files that use RUN --mount (the syntax-directive transform). */
+  addSyntax?: boolean;
   /** Path of the file, for transforms that look at its surroundings. */
   filePath?: string | null;
   maxPasses?: number;
@@ -81,7 +83,11 @@ export async function fixText(input: string, options: FixOptions = {}): Promise<
 /** fixText, once initShellParser() has resolved. */
 export function fixTextSync(input: string, options: FixOptions = {}): FixResult {
   const transforms = selectTransforms(options);
-  const context = { mode: options.mode ?? 'buildkit', filePath: options.filePath ?? null };
+  const context = {
+    mode: options.mode ?? 'buildkit',
+    filePath: options.filePath ?? null,
+    addSyntax: options.addSyntax ?? false,
+  };
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
 
   let text = input;

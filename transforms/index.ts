@@ -6,6 +6,7 @@ import { goCache } from './go-cache.js';
 import { mergeAptRuns } from './merge-apt-runs.js';
 import { npmCache } from './npm-cache.js';
 import { pipCache } from './pip-cache.js';
+import { syntaxDirective } from './syntax-directive.js';
 
 /**
  * fold-cleanup first (it moves cleanups to where the files are created), then merge-apt-runs (so
@@ -19,4 +20,5 @@ export const builtinTransforms: readonly Transform[] = [
   pipCache,
   npmCache,
   goCache,
+  syntaxDirective,
 ];

@@ -1,0 +1,2 @@
+FROM python:3.13-slim
+RUN --mount=type=cache,target=/root/.cache/pip pip install flask

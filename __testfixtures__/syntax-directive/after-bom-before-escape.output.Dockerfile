@@ -1,0 +1,4 @@
+﻿# syntax=docker/dockerfile:1
+# escape=`
+FROM python:3.13-slim
+RUN --mount=type=cache,target=/root/.cache/pip pip install flask

@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1.4
+FROM python:3.13-slim
+RUN --mount=type=cache,target=/root/.cache/pip pip install flask
