@@ -1,5 +1,6 @@
 /** The built-in transforms, in the order the engine applies them. */
 import type { Transform } from '../src/transform.js';
+import { apkCache } from './apk-cache.js';
 import { aptCache } from './apt-cache.js';
 import { foldCleanup } from './fold-cleanup.js';
 import { goCache } from './go-cache.js';
@@ -17,6 +18,7 @@ export const builtinTransforms: readonly Transform[] = [
   foldCleanup,
   mergeAptRuns,
   aptCache,
+  apkCache,
   pipCache,
   npmCache,
   goCache,

@@ -1,0 +1,100 @@
+/**
+ * apk-cache: `apk update && apk add …` leaves the package index (and, where caching is set up,
+ * the packages) in the layer. `apk add --no-cache` fetches a fresh index into a temporary place
+ * and keeps nothing, which is what Alpine images should do in both modes (a BuildKit cache mount
+ * for apk needs `/etc/apk/cache` set up first, so the simple fix is the better one here).
+ */
+import { soleCommand } from '../src/shell.js';
+import type { TextEdit, Transform, TransformResult } from '../src/transform.js';
+import { argWord, findRuns, type CacheToolSpec } from './lib/cache-mount.js';
+import { quote } from './lib/edit.js';
+import { existingMounts } from './lib/mounts.js';
+import { invocation } from './lib/packages.js';
+import { insertWordAfter, removeSteps } from './lib/run-view.js';
+
+const INSTALLS = new Set(['add', 'upgrade']);
+
+function subcommandIndex(args: (string | null)[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === null) return -1;
+    if (!a.startsWith('-')) return i;
+  }
+  return -1;
+}
+
+const spec: CacheToolSpec = {
+  hint: /\bapk\b/,
+  uses(inv) {
+    if (inv.name !== 'apk') return null;
+    const sub = subcommandIndex(inv.args);
+    if (sub === -1 || !INSTALLS.has(inv.args[sub]!)) return null;
+    return { command: inv.command, caches: [], disablingWords: [] };
+  },
+};
+
+export const apkCache: Transform = {
+  meta: {
+    id: 'apk-cache',
+    title: 'Install Alpine packages with apk add --no-cache',
+    description:
+      'Adds `--no-cache` to `apk add` and `apk upgrade`, and removes an `apk update` in the same RUN ' +
+      'that `--no-cache` makes unnecessary. Left alone when the RUN mounts or sets up an apk cache.',
+    why:
+      '`apk update` writes the package index (a few MB per repository) into the layer, where a later ' +
+      'RUN cannot remove it; `--no-cache` fetches the index to a temporary place and keeps nothing.',
+    seeds: ['000_e7050b95a6c7ffd0.txt'],
+    safety: 'safe',
+    modes: ['buildkit', 'portable'],
+    example: {
+      before: 'RUN apk update && apk add curl\n',
+      after: 'RUN apk add --no-cache curl\n',
+    },
+  },
+  run(model) {
+    const result: TransformResult = { fixes: [], skips: [] };
+    for (const run of findRuns(model, spec, result.skips)) {
+      const instr = run.view.instr;
+      // Someone set up apk caching on purpose: /etc/apk/cache, or a cache mount.
+      if (/\/etc\/apk\/cache|\/var\/cache\/apk/.test(instr.text) && existingMounts(instr).length > 0)
+        continue;
+      if (/\/etc\/apk\/cache/.test(model.text)) continue;
+      const edits: TextEdit[] = [];
+      for (const use of run.uses) {
+        if (use.inv.args.some((a) => a === '--no-cache')) continue;
+        const sub = subcommandIndex(use.inv.args);
+        edits.push(insertWordAfter(run.view, use.inv.command, argWord(use.inv, sub), '--no-cache'));
+      }
+      if (edits.length === 0) continue;
+      let dropped = '';
+      if (run.view.script) {
+        // `apk update` as its own step only fills the index that --no-cache now fetches itself.
+        const updates = run.view.script.steps.filter((step) => {
+          const cmd = soleCommand(step);
+          const inv = cmd && cmd.assignments.length === 0 && !cmd.hasRedirect ? invocation(cmd) : null;
+          return (
+            inv?.name === 'apk' &&
+            inv.args.length >= 1 &&
+            inv.args.every((a) => a !== null && (a === 'update' || a.startsWith('-')))
+          );
+        });
+        const firstAdd = Math.min(...run.uses.map((u) => u.command.start));
+        const before = updates.filter((s) => s.pipeline.end <= firstAdd);
+        if (before.length > 0 && before.length === updates.length) {
+          const r = removeSteps(run.view, before);
+          if ('edits' in r) {
+            edits.push(...r.edits);
+            dropped = '; removed the `apk update` it makes unnecessary';
+          }
+        }
+      }
+      result.fixes.push({
+        message: `Added \`--no-cache\` to apk in ${quote(instr)}, so the package index stays out of the layer${dropped}`,
+        safety: 'safe',
+        edits,
+        at: instr.start,
+      });
+    }
+    return result;
+  },
+};
