@@ -16,6 +16,7 @@ import { existingMounts, frontendProblem } from './lib/mounts.js';
 import { aptSubcommand, invocation, type Invocation } from './lib/packages.js';
 import { runContext, stageChain } from './lib/run-context.js';
 import { runView, type RunView } from './lib/run-view.js';
+import { commandBase } from '../src/shell.js';
 
 const APT_HINT = /\bapt(-get|-cache)?\b/;
 /** Subcommands that read the package lists. */
@@ -135,10 +136,18 @@ export const aptCache: Transform = {
     }
     for (const fam of families.values()) {
       if (fam.runs.length === 0) continue;
+      const sudo = fam.runs.find((r) => r.invs.some((inv) => commandBase(inv.command.name) === 'sudo'));
       const problem: Skip | null =
         (fam.opaque
           ? skip('opaque-run', `${quote(fam.opaque)} runs apt in a form whose commands cannot be read`)
-          : null) ?? listsProblem(fam.runs);
+          : null) ??
+        (sudo
+          ? skip(
+              'sudo',
+              `${quote(sudo.view.instr)} runs apt through sudo, so the build user is not root (perhaps set by the base image) and cannot run the added commands`,
+            )
+          : null) ??
+        listsProblem(fam.runs);
       if (problem) {
         for (const r of fam.runs) result.skips.push({ ...problem, at: r.view.instr.start });
         continue;

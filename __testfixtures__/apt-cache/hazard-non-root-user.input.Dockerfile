@@ -1,3 +1,3 @@
 FROM debian:bookworm-slim
 USER app
-RUN sudo apt-get update && sudo apt-get install -y curl
+RUN apt-get update && apt-get install -y curl
