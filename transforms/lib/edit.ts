@@ -52,7 +52,9 @@ export function continuationIndent(model: DockerfileModel, instr: Instruction): 
 
 /** The line break an instruction uses (the file's dominant one if it has none). */
 export function lineBreakOf(model: DockerfileModel, instr: Instruction): string {
-  return model.lines.lineBreak(instr.startLine) || model.eol;
+  // A lone CR ends a line for the editor-style line index, but not for BuildKit: never write one.
+  const lb = model.lines.lineBreak(instr.startLine);
+  return lb === '\n' || lb === '\r\n' ? lb : model.eol;
 }
 
 /**
