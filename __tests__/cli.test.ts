@@ -244,10 +244,29 @@ describe('safety and options', () => {
   test('--add-syntax pins the frontend only in files given RUN --mount; --mode portable never mounts', () => {
     const root = tree({ 'a/Dockerfile': 'FROM python:3.12\nRUN pip install flask\n', 'b/Dockerfile': CLEAN });
     expect(runCli(['--write', '--add-syntax'], root).status).toBe(0);
-    expect(read(root, 'a/Dockerfile').startsWith('# syntax=docker/dockerfile:1\nFROM python:3.12\n')).toBe(true);
+    expect(read(root, 'a/Dockerfile').startsWith('# syntax=docker/dockerfile:1\nFROM python:3.12\n')).toBe(
+      true,
+    );
     expect(read(root, 'b/Dockerfile')).toBe(CLEAN);
     const p = tree({ Dockerfile: 'FROM python:3.12\nRUN pip install flask\n' });
     expect(runCli(['--write', '--mode', 'portable'], p).status).toBe(0);
     expect(read(p, 'Dockerfile')).toBe('FROM python:3.12\nRUN pip install --no-cache-dir flask\n');
+  });
+});
+
+describe('worker pool', () => {
+  test('--jobs 2 prints and writes exactly what a sequential run does', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++)
+      files[`s${i}/Dockerfile`] = i % 3 === 0 ? CLEAN : i % 3 === 1 ? APT : 'FROM x\nRUN [\n';
+    const a = tree(files);
+    const b = tree(files);
+    const seq = runCli(['--dry-run', '--verbose', '--jobs', '1'], a);
+    const par = runCli(['--dry-run', '--verbose', '--jobs', '2'], a);
+    expect(par.status).toBe(seq.status);
+    expect(par.stdout).toBe(seq.stdout);
+    expect(par.stderr).toBe(seq.stderr);
+    expect(runCli(['--write', '--jobs', '2'], b).status).toBe(runCli(['--write', '--jobs', '1'], a).status);
+    for (const rel of Object.keys(files)) expect(read(b, rel)).toBe(read(a, rel));
   });
 });

@@ -1,9 +1,12 @@
 /** The `dockerfix` command line. */
 import yargs from 'yargs';
 import { discover } from './discover.js';
-import { fixTextSync, selectTransforms, type FixOptions, type FixResult } from './engine.js';
-import { readDockerfile, writeFileAtomic } from './io.js';
-import { summaryLine, unifiedDiff, type Totals } from './report.js';
+import { selectTransforms, type FixOptions } from './engine.js';
+import { prefetch } from './prefetch.js';
+import { readDockerfile } from './io.js';
+import { poolSize, runPool } from './pool.js';
+import { processFile, type Action, type FileJob, type FileOutcome } from './process-file.js';
+import { summaryLine, type Totals } from './report.js';
 import { initShellParser } from './shell.js';
 import { InputError } from './text.js';
 import { builtinTransforms } from '../transforms/index.js';
@@ -21,13 +24,13 @@ const defaultIO: CliIO = {
   cwd: process.cwd(),
 };
 
-type Action = 'dry-run' | 'write' | 'check';
-
 interface CliOptions {
   paths: string[];
   action: Action;
   fix: FixOptions;
   verbose: boolean;
+  /** Worker threads, or null for automatic. */
+  jobs: number | null;
 }
 
 class UsageError extends Error {}
@@ -72,6 +75,10 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
       describe:
         'Add `# syntax=docker/dockerfile:1` to files given RUN --mount (pulls that frontend at build time)',
     })
+    .option('jobs', {
+      type: 'number',
+      describe: 'Worker threads for large runs (default: one per core from 400 files up; 1 = no workers)',
+    })
     .option('list-transforms', { type: 'boolean', describe: 'List the transforms and exit' })
     .option('verbose', {
       type: 'boolean',
@@ -113,7 +120,16 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return { paths: ((args._ as unknown[]) ?? []).map(String), action, fix, verbose: Boolean(args.verbose) };
+  const jobs = args.jobs === undefined ? null : Number(args.jobs);
+  if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1))
+    throw new UsageError('--jobs must be a whole number ≥ 1');
+  return {
+    paths: ((args._ as unknown[]) ?? []).map(String),
+    action,
+    fix,
+    verbose: Boolean(args.verbose),
+    jobs,
+  };
 }
 
 function listTransforms(): string {
@@ -151,43 +167,27 @@ async function run(options: CliOptions, io: CliIO): Promise<number> {
   const found = await discover(options.paths, io.cwd);
   for (const e of found.errors) error(e.display, e.message);
   totals.files = found.files.length;
-  if (found.files.length > 0) await initShellParser();
-
-  for (const file of found.files) {
-    let read;
-    let result: FixResult;
-    try {
-      read = await readDockerfile(file.path);
-      result = fixTextSync(read.text, { ...options.fix, filePath: file.path });
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      error(file.display, err.message);
-      continue;
-    }
-    totals.skipped += result.skips.length;
-    if (!result.changed) {
-      totals.unchanged++;
-    } else if (options.action === 'write') {
-      try {
-        await writeFileAtomic(file.path, result.output, read.bytes);
-      } catch (err) {
-        if (!(err instanceof InputError)) throw err;
-        error(file.display, err.message);
-        continue;
-      }
-      totals.changed++;
-    } else {
-      totals.changed++;
-      if (options.action === 'dry-run') io.stdout(unifiedDiff(file.display, result.input, result.output));
-      else io.stdout(file.display + '\n');
-    }
-    for (const f of result.fixes) {
-      const note = f.applied ? '' : ' (review: not applied without --unsafe)';
-      io.stderr(`${file.display}:${f.line}: ${f.transform}: ${f.message}${note}\n`);
-    }
-    if (options.verbose) {
-      for (const s of result.skips)
-        io.stderr(`${file.display}:${s.line}: ${s.transform}: skipped: ${s.message}\n`);
+  const emit = (file: FileJob, outcome: FileOutcome) => {
+    if (outcome.error !== null) return error(file.display, outcome.error);
+    totals.skipped += outcome.skipped;
+    if (outcome.status === 'changed') totals.changed++;
+    else totals.unchanged++;
+    if (outcome.stdout) io.stdout(outcome.stdout);
+    for (const line of outcome.notes) io.stderr(line + '\n');
+  };
+  const workers = options.fix.transforms ? 1 : (options.jobs ?? poolSize(found.files.length));
+  if (workers > 1) {
+    await runPool(
+      found.files,
+      workers,
+      { action: options.action, fix: options.fix, verbose: options.verbose },
+      emit,
+    );
+  } else if (found.files.length > 0) {
+    await initShellParser();
+    // Reads run ahead of the (CPU-bound) fixing, a bounded window at a time.
+    for await (const { item, result } of prefetch(found.files, 16, (f) => readDockerfile(f.path))) {
+      emit(item, await processFile(item, result, options.action, options.fix, options.verbose));
     }
   }
 

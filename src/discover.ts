@@ -5,6 +5,7 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { mapLimit } from './prefetch.js';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 export interface FoundFile {
@@ -51,7 +52,18 @@ export async function discover(inputs: readonly string[], cwd: string): Promise<
     files.push({ path: real, display: shown });
   };
 
-  for (const input of inputs.length > 0 ? inputs : ['.']) {
+  // File system lookups for the named paths run concurrently; their results are applied in the
+  // order given, so which name a file is shown under never depends on timing.
+  type Step = (() => Promise<void>) | (() => void);
+  const explicitStep = async (abs: string, shown: string): Promise<Step> => {
+    const local: { errors: DiscoveryError[]; files: [string, string][] } = { errors: [], files: [] };
+    await addExplicit(abs, shown, (real, sh) => void local.files.push([real, sh]), local.errors);
+    return () => {
+      errors.push(...local.errors);
+      for (const [real, sh] of local.files) add(real, sh);
+    };
+  };
+  const steps = await mapLimit(inputs.length > 0 ? inputs : ['.'], 32, async (input): Promise<Step[]> => {
     const abs = path.resolve(cwd, input);
     let st;
     try {
@@ -66,20 +78,20 @@ export async function discover(inputs: readonly string[], cwd: string): Promise<
           followSymbolicLinks: false,
           ignore: ['**/node_modules/**', '**/.git/**'],
         });
-        if (matches.length === 0)
-          errors.push({ display: input, message: 'no files match this pattern', kind: 'not-found' });
-        for (const m of matches.sort()) await addExplicit(path.resolve(m), display(m), add, errors);
-        continue;
+        if (matches.length === 0) {
+          return [
+            () =>
+              void errors.push({ display: input, message: 'no files match this pattern', kind: 'not-found' }),
+          ];
+        }
+        return mapLimit(matches.sort(), 32, (m) => explicitStep(path.resolve(m), display(m)));
       }
-      errors.push({ display: input, message: describeFsError(err), kind: 'not-found' });
-      continue;
+      return [() => void errors.push({ display: input, message: describeFsError(err), kind: 'not-found' })];
     }
-    if (st.isDirectory()) {
-      await walk(abs, add, errors, display);
-    } else {
-      await addExplicit(abs, display(abs), add, errors);
-    }
-  }
+    if (st.isDirectory()) return [() => walk(abs, add, errors, display)];
+    return [await explicitStep(abs, display(abs))];
+  });
+  for (const list of steps) for (const step of list) await step();
   files.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   errors.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   return { files, errors };

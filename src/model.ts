@@ -185,12 +185,13 @@ export function parseDockerfile(text: string): DockerfileModel {
     if (stages.length === 0 && keyword !== 'FROM' && keyword !== 'ARG') {
       throw new InputError(`line ${range.start.line + 1}: ${keyword} before the first FROM`, 'no-from');
     }
-    const flags = readFlags(ai, lines);
-    const args = ai.getArguments();
-    const argsStart =
-      args.length > 0
-        ? lines.offsetAt(args[0].getRange().start.line, args[0].getRange().start.character)
-        : end;
+    const flags = readFlags(ai, lines, text, start, end);
+    const argsStart = argumentsStart(
+      text,
+      flags.length > 0 ? flags[flags.length - 1].end : start + ai.getKeyword().length,
+      end,
+      escape,
+    );
 
     if (keyword === 'FROM') {
       const from = ai as AstFrom;
@@ -262,9 +263,49 @@ function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) + '…' : s;
 }
 
-function readFlags(ai: AstInstruction, lines: LineIndex): Flag[] {
+/**
+ * Where the arguments start: past blanks, line continuations and the comment or blank lines inside
+ * them (as BuildKit reads them). Computed here because dockerfile-ast's getArguments() rescans the
+ * whole instruction on every call, which dominated the parse time.
+ */
+function argumentsStart(text: string, from: number, end: number, escape: string): number {
+  let i = from;
+  while (i < end) {
+    const c = text[i];
+    if (c === ' ' || c === '\t') {
+      i++;
+    } else if (c === escape) {
+      let j = i + 1;
+      while (j < end && (text[j] === ' ' || text[j] === '\t')) j++;
+      if (j >= end) return end;
+      if (text[j] !== '\n' && text[j] !== '\r') return i;
+      i = j;
+    } else if (c === '\n' || c === '\r') {
+      i++;
+      // A continued line: blank and comment lines inside the continuation are skipped.
+      for (;;) {
+        let j = i;
+        while (j < end && (text[j] === ' ' || text[j] === '\t')) j++;
+        if (j < end && text[j] === '#') {
+          while (j < end && text[j] !== '\n' && text[j] !== '\r') j++;
+          while (j < end && (text[j] === '\n' || text[j] === '\r')) j++;
+          i = j;
+          continue;
+        }
+        break;
+      }
+    } else {
+      return i;
+    }
+  }
+  return end;
+}
+
+function readFlags(ai: AstInstruction, lines: LineIndex, text: string, start: number, end: number): Flag[] {
   const getFlags = (ai as unknown as { getFlags?: () => AstFlag[] }).getFlags;
   if (typeof getFlags !== 'function') return [];
+  // Flags come first: no `--` anywhere means none, without asking dockerfile-ast to rescan.
+  if (text.indexOf('--', start) === -1 || text.indexOf('--', start) >= end) return [];
   return getFlags.call(ai).map((f) => {
     const r = f.getRange();
     return {

@@ -7,6 +7,9 @@ import { joinContinuations, type DockerfileModel, type Instruction, type Stage }
 import { invocation } from './packages.js';
 import type { SimpleCommand } from '../../src/shell.js';
 
+/** Only RUNs that mention account commands are parsed for them (parsing every RUN is the slow part). */
+const ACCOUNT_HINT = /useradd|adduser|groupadd|addgroup/;
+
 export interface User {
   name: string;
   uid: number | null;
@@ -63,7 +66,7 @@ export function runContext(model: DockerfileModel, instr: Instruction): RunConte
       for (const [k] of parseKeyValues(model, i)) args.add(k);
     } else if (i.keyword === 'USER') {
       userSpec = argsText(model, i).trim();
-    } else if (i.keyword === 'RUN') {
+    } else if (i.keyword === 'RUN' && ACCOUNT_HINT.test(i.text)) {
       const script = i.script();
       if (script) for (const { command } of script.allCommands) readAccountCommand(command, users, groups);
     }

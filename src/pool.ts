@@ -1,0 +1,96 @@
+/**
+ * A pool of worker threads for large runs: files go out in batches, outcomes come back as plain
+ * data and are handed to the caller in file order (so output is the same as a sequential run).
+ * Each worker loads the parsers once; below a few hundred files the start-up costs more than it saves.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FixOptions } from './engine.js';
+import type { Action, FileJob, FileOutcome } from './process-file.js';
+
+export interface PoolTask {
+  action: Action;
+  fix: FixOptions;
+  verbose: boolean;
+  jobs: { index: number; job: FileJob }[];
+}
+
+export type PoolReply = { index: number; outcome: FileOutcome } | { fatal: string };
+
+export const POOL_MIN_FILES = 400;
+const BATCH = 48;
+
+export function poolSize(files: number): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return files >= POOL_MIN_FILES ? Math.min(cores, 8, Math.ceil(files / BATCH)) : 1;
+}
+
+/** Process every job with `size` workers; `emit` receives outcomes in job order. */
+export async function runPool(
+  jobs: FileJob[],
+  size: number,
+  base: Omit<PoolTask, 'jobs'>,
+  emit: (job: FileJob, outcome: FileOutcome) => void,
+): Promise<void> {
+  const results = new Map<number, FileOutcome>();
+  let nextToEmit = 0;
+  let nextToSend = 0;
+  const flush = () => {
+    while (results.has(nextToEmit)) {
+      const outcome = results.get(nextToEmit)!;
+      results.delete(nextToEmit);
+      emit(jobs[nextToEmit], outcome);
+      nextToEmit++;
+    }
+  };
+  const url = new URL('./pool-worker.js', import.meta.url);
+  await new Promise<void>((resolve, reject) => {
+    let live = 0;
+    let failed = false;
+    const workers: Worker[] = [];
+    const send = (w: Worker, pending: { n: number }) => {
+      if (nextToSend >= jobs.length) {
+        if (pending.n === 0) void w.terminate();
+        return;
+      }
+      const slice = [];
+      for (let k = 0; k < BATCH && nextToSend < jobs.length; k++, nextToSend++) {
+        slice.push({ index: nextToSend, job: jobs[nextToSend] });
+      }
+      pending.n += slice.length;
+      w.postMessage({ ...base, jobs: slice } satisfies PoolTask);
+    };
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(url);
+      const pending = { n: 0 };
+      live++;
+      workers.push(w);
+      w.on('message', (m: PoolReply) => {
+        if ('fatal' in m) {
+          failed = true;
+          for (const x of workers) void x.terminate();
+          reject(new Error(m.fatal));
+          return;
+        }
+        results.set(m.index, m.outcome);
+        pending.n--;
+        flush();
+        if (pending.n === 0) send(w, pending);
+      });
+      w.on('error', (err) => {
+        failed = true;
+        for (const x of workers) void x.terminate();
+        reject(err);
+      });
+      w.on('exit', () => {
+        live--;
+        if (live === 0 && !failed) {
+          flush();
+          if (nextToEmit < jobs.length) reject(new Error('a worker stopped before finishing its files'));
+          else resolve();
+        }
+      });
+      send(w, pending);
+    }
+  });
+}
