@@ -1,36 +1,61 @@
 /** The `dockerfix` command line. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import yargs from 'yargs';
+import { ConfigResolver, type CliSettings } from './config.js';
 import { discover } from './discover.js';
-import { selectTransforms, type FixOptions } from './engine.js';
-import { prefetch } from './prefetch.js';
+import { fixText, selectTransforms } from './engine.js';
+import { createReporter, FORMATS, type Format } from './format.js';
 import { readDockerfile } from './io.js';
 import { poolSize, runPool } from './pool.js';
+import { prefetch } from './prefetch.js';
 import { processFile, type Action, type FileJob, type FileOutcome } from './process-file.js';
-import { summaryLine, type Totals } from './report.js';
+import { startProgress } from './progress.js';
+import type { Totals } from './report.js';
 import { initShellParser } from './shell.js';
-import { InputError } from './text.js';
+import { decodeDockerfile, InputError } from './text.js';
+import type { Mode, Transform } from './transform.js';
 import { builtinTransforms } from '../transforms/index.js';
-import type { Mode } from './transform.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   cwd: string;
+  /** Standard input, read whole (for --stdin). */
+  readStdin?: () => Promise<Buffer>;
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 const defaultIO: CliIO = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  },
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  env: process.env,
 };
 
 interface CliOptions {
   paths: string[];
   action: Action;
-  fix: FixOptions;
+  settings: CliSettings;
   verbose: boolean;
-  /** Worker threads, or null for automatic. */
   jobs: number | null;
+  format: Format;
+  color: boolean | null;
+  explain: string | null;
+  listTransforms: boolean;
+  stdin: boolean;
+  stdinFilepath: string | null;
+  transformModules: string[];
 }
 
 class UsageError extends Error {}
@@ -50,7 +75,8 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
         'Fix the Dockerfile antipatterns that make images big and rebuilds slow.\n\n' +
         'Paths are files, directories or globs (default: the current directory). Directories are\n' +
         'searched for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile,\n' +
-        'honouring .gitignore and skipping node_modules and .git.',
+        'honouring .gitignore and skipping node_modules and .git. Settings come from the nearest\n' +
+        '.dockerfixrc.json, dockerfix.config.json or package.json "dockerfix" key; flags win.',
     )
     .wrap(100)
     .option('dry-run', {
@@ -59,12 +85,16 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
     })
     .option('write', { type: 'boolean', describe: 'Write the fixes in place (atomically)' })
     .option('check', { type: 'boolean', describe: 'Print the files that would change; exit 1 if any would' })
+    .option('format', {
+      choices: FORMATS,
+      default: 'diff' as Format,
+      describe: 'diff (default), json (one object per file per line), sarif (2.1.0), summary',
+    })
     .option('only', { type: 'string', describe: 'Run only these transforms (comma-separated ids)' })
     .option('skip', { type: 'string', describe: 'Do not run these transforms (comma-separated ids)' })
     .option('mode', {
       choices: ['buildkit', 'portable'] as const,
-      default: 'buildkit' as const,
-      describe: 'buildkit: BuildKit features allowed; portable: for builders without RUN --mount',
+      describe: 'buildkit (default): cache mounts; portable: for builders without RUN --mount',
     })
     .option('unsafe', {
       type: 'boolean',
@@ -75,11 +105,26 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
       describe:
         'Add `# syntax=docker/dockerfile:1` to files given RUN --mount (pulls that frontend at build time)',
     })
+    .option('transform', {
+      type: 'string',
+      array: true,
+      describe: 'Load a custom transform module (repeatable); it runs after the built-in ones',
+    })
+    .option('stdin', { type: 'boolean', describe: 'Read one Dockerfile from stdin and print it fixed' })
+    .option('stdin-filepath', {
+      type: 'string',
+      describe: 'With --stdin: the path the text belongs to (for config lookup and messages)',
+    })
+    .option('color', {
+      type: 'boolean',
+      describe: 'Color the diff (default: on a terminal, unless NO_COLOR)',
+    })
     .option('jobs', {
       type: 'number',
       describe: 'Worker threads for large runs (default: one per core from 400 files up; 1 = no workers)',
     })
     .option('list-transforms', { type: 'boolean', describe: 'List the transforms and exit' })
+    .option('explain', { type: 'string', describe: 'Explain a transform: what, why, an example, its source' })
     .option('verbose', {
       type: 'boolean',
       describe: 'Also report the candidates left alone, with the reason',
@@ -87,6 +132,7 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
     .conflicts('write', 'check')
     .conflicts('write', 'dry-run')
     .conflicts('check', 'dry-run')
+    .conflicts('stdin', 'write')
     .strictOptions()
     .help()
     .version()
@@ -103,37 +149,89 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
     io.stdout(helpOrVersion + '\n');
     return 'done';
   }
-  if (args['list-transforms']) {
-    io.stdout(listTransforms());
-    return 'done';
-  }
-  const action: Action = args.write ? 'write' : args.check ? 'check' : 'dry-run';
-  const fix: FixOptions = {
-    only: ids(args.only),
-    skip: ids(args.skip),
-    mode: args.mode as Mode,
-    unsafe: args.unsafe === true,
-    addSyntax: args['add-syntax'] === true,
-  };
-  try {
-    selectTransforms(fix);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
   const jobs = args.jobs === undefined ? null : Number(args.jobs);
-  if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1))
+  if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) {
     throw new UsageError('--jobs must be a whole number ≥ 1');
+  }
+  if (args['stdin-filepath'] !== undefined && !args.stdin)
+    throw new UsageError('--stdin-filepath needs --stdin');
+  const paths = ((args._ as unknown[]) ?? []).map(String);
+  if (args.stdin && paths.length > 0) throw new UsageError('--stdin takes no paths (use --stdin-filepath)');
   return {
-    paths: ((args._ as unknown[]) ?? []).map(String),
-    action,
-    fix,
+    paths,
+    action: args.write ? 'write' : args.check ? 'check' : 'dry-run',
+    settings: {
+      mode: args.mode as Mode | undefined,
+      unsafe: args.unsafe as boolean | undefined,
+      only: ids(args.only),
+      skip: ids(args.skip),
+      addSyntax: args['add-syntax'] === true,
+    },
     verbose: Boolean(args.verbose),
     jobs,
+    format: args.format as Format,
+    color: typeof args.color === 'boolean' ? args.color : null,
+    explain: typeof args.explain === 'string' ? args.explain : null,
+    listTransforms: Boolean(args['list-transforms']),
+    stdin: Boolean(args.stdin),
+    stdinFilepath: typeof args['stdin-filepath'] === 'string' ? args['stdin-filepath'] : null,
+    transformModules: ((args.transform as string[] | undefined) ?? []).map(String),
   };
 }
 
-function listTransforms(): string {
-  const rows = builtinTransforms.map((t) => [t.meta.id, t.meta.safety, t.meta.modes.join(','), t.meta.title]);
+/** Load `--transform` modules: a default export, or `transform`/`transforms` exports, of the contract's shape. */
+async function loadTransforms(modules: string[], cwd: string): Promise<Transform[]> {
+  const out: Transform[] = [];
+  for (const m of modules) {
+    const abs = path.resolve(cwd, m);
+    if (!fs.existsSync(abs)) throw new UsageError(`--transform ${m}: no such file`);
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    } catch (err) {
+      throw new UsageError(`--transform ${m}: cannot load it (${(err as Error).message.split('\n')[0]})`);
+    }
+    const found = [
+      mod.default,
+      mod.transform,
+      ...(Array.isArray(mod.transforms) ? mod.transforms : []),
+    ].filter((t) => t !== undefined);
+    if (found.length === 0)
+      throw new UsageError(`--transform ${m}: exports no transform (default, transform or transforms)`);
+    for (const t of found) out.push(checkTransform(t, m));
+  }
+  return out;
+}
+
+function checkTransform(t: unknown, where: string): Transform {
+  const bad = (why: string): never => {
+    throw new UsageError(`--transform ${where}: ${why}`);
+  };
+  if (typeof t !== 'object' || t === null) return bad('a transform must be an object with `meta` and `run`');
+  const { meta, run } = t as Partial<Transform>;
+  if (typeof run !== 'function') bad('`run(model, context)` is missing');
+  if (!meta || typeof meta.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(meta.id))
+    bad('`meta.id` must be a kebab-case id');
+  if (typeof meta!.title !== 'string') bad('`meta.title` is missing');
+  const safety = meta!.safety ?? 'review';
+  if (safety !== 'safe' && safety !== 'review') bad('`meta.safety` must be "safe" or "review"');
+  return {
+    meta: {
+      id: meta!.id,
+      title: meta!.title,
+      description: meta!.description ?? meta!.title,
+      why: meta!.why ?? '',
+      seeds: meta!.seeds ?? [],
+      safety,
+      modes: meta!.modes ?? ['buildkit', 'portable'],
+      example: meta!.example ?? { before: '', after: '' },
+    },
+    run: run!.bind(t),
+  };
+}
+
+function listTransforms(all: readonly Transform[]): string {
+  const rows = all.map((t) => [t.meta.id, t.meta.safety, t.meta.modes.join(','), t.meta.title]);
   const widths = [0, 1, 2].map((i) =>
     Math.max(...rows.map((r) => r[i].length), ['id', 'safety', 'modes'][i].length),
   );
@@ -145,54 +243,179 @@ function listTransforms(): string {
   return fmt(['id', 'safety', 'modes', 'title']) + rows.map(fmt).join('');
 }
 
+function explain(all: readonly Transform[], id: string): string {
+  const t = all.find((x) => x.meta.id === id);
+  if (!t) throw new UsageError(`unknown transform '${id}' (known: ${all.map((x) => x.meta.id).join(', ')})`);
+  const m = t.meta;
+  const indent = (s: string) => s.replace(/\n$/, '').replace(/^/gm, '    ');
+  return (
+    `${m.id} — ${m.title}\n\n` +
+    `Safety: ${m.safety}${m.safety === 'review' ? ' (applied only with --unsafe)' : ''}. Modes: ${m.modes.join(', ')}.\n\n` +
+    `What it does:\n${wrap(m.description)}\n\n` +
+    (m.why ? `Why:\n${wrap(m.why)}\n\n` : '') +
+    (m.example.before
+      ? `Before:\n${indent(m.example.before)}\n\nAfter:\n${indent(m.example.after)}\n\n`
+      : '') +
+    (m.seeds.length > 0 ? `Source: ${m.seeds.join(', ')}\n` : '')
+  );
+}
+
+function wrap(text: string, width = 96): string {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out.map((l) => '  ' + l).join('\n');
+}
+
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   let options: CliOptions | 'done';
+  let all: Transform[];
   try {
     options = parseArgs(argv, io);
+    if (options === 'done') return 0;
+    all = [...builtinTransforms, ...(await loadTransforms(options.transformModules, io.cwd))];
+    const seen = new Set<string>();
+    for (const t of all) {
+      if (seen.has(t.meta.id)) throw new UsageError(`two transforms have the id '${t.meta.id}'`);
+      seen.add(t.meta.id);
+    }
+    selectTransforms({ transforms: all, only: options.settings.only, skip: options.settings.skip });
   } catch (err) {
+    if (!(err instanceof UsageError) && !(err instanceof Error && /^unknown transform/.test(err.message)))
+      throw err;
     io.stderr(`dockerfix: ${(err as Error).message}\nRun 'dockerfix --help' for usage.\n`);
     return 2;
   }
-  if (options === 'done') return 0;
-  return run(options, io);
+  if (options.listTransforms) {
+    io.stdout(listTransforms(all));
+    return 0;
+  }
+  if (options.explain !== null) {
+    try {
+      io.stdout(explain(all, options.explain));
+      return 0;
+    } catch (err) {
+      io.stderr(`dockerfix: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  const custom = all.length > builtinTransforms.length ? all : undefined;
+  if (options.stdin) return runStdin(options, io, custom);
+  return run(options, io, all, custom);
 }
 
-async function run(options: CliOptions, io: CliIO): Promise<number> {
+/** --stdin: fix one text and print it (fixed or not) on stdout; explanations on stderr. */
+async function runStdin(options: CliOptions, io: CliIO, custom: Transform[] | undefined): Promise<number> {
+  const display = options.stdinFilepath ?? '<stdin>';
+  const filePath = path.resolve(io.cwd, options.stdinFilepath ?? 'Dockerfile');
+  const resolver = new ConfigResolver((custom ?? builtinTransforms).map((t) => t.meta.id));
+  try {
+    const bytes = io.readStdin ? await io.readStdin() : Buffer.alloc(0);
+    if (bytes.length === 0) throw new InputError('empty input', 'empty');
+    const text = decodeDockerfile(bytes);
+    const { options: fix } = resolver.optionsFor(filePath, options.settings);
+    const result = await fixText(text, { ...fix, transforms: custom, filePath });
+    io.stdout(result.output);
+    for (const f of result.fixes) {
+      const note = f.applied ? '' : ' (review: not applied without --unsafe)';
+      io.stderr(`${display}:${f.line}: ${f.transform}: ${f.message}${note}\n`);
+    }
+    return options.action === 'check' && result.changed ? 1 : 0;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    io.stderr(`dockerfix: ${display}: ${err.message}\n`);
+    return 2;
+  }
+}
+
+async function run(
+  options: CliOptions,
+  io: CliIO,
+  all: readonly Transform[],
+  custom: Transform[] | undefined,
+): Promise<number> {
   const totals: Totals = { files: 0, changed: 0, unchanged: 0, skipped: 0, errors: 0 };
-  const error = (display: string, message: string) => {
-    totals.errors++;
-    io.stderr(`dockerfix: ${display}: ${message}\n`);
-  };
+  const env = io.env ?? {};
+  const color =
+    options.color ??
+    (options.format === 'diff' && io.stdoutIsTTY === true && !env.NO_COLOR && env.TERM !== 'dumb');
+  const reporter = createReporter({
+    format: options.format,
+    action: options.action,
+    verbose: options.verbose,
+    color,
+    transforms: all,
+    version: packageVersion(),
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
 
   const found = await discover(options.paths, io.cwd);
-  for (const e of found.errors) error(e.display, e.message);
+  for (const e of found.errors) {
+    totals.errors++;
+    reporter.pathError(e.display, e.message);
+  }
   totals.files = found.files.length;
-  const emit = (file: FileJob, outcome: FileOutcome) => {
-    if (outcome.error !== null) return error(file.display, outcome.error);
-    totals.skipped += outcome.skipped;
-    if (outcome.status === 'changed') totals.changed++;
-    else totals.unchanged++;
-    if (outcome.stdout) io.stdout(outcome.stdout);
-    for (const line of outcome.notes) io.stderr(line + '\n');
-  };
-  const workers = options.fix.transforms ? 1 : (options.jobs ?? poolSize(found.files.length));
-  if (workers > 1) {
-    await runPool(
-      found.files,
-      workers,
-      { action: options.action, fix: options.fix, verbose: options.verbose },
-      emit,
-    );
-  } else if (found.files.length > 0) {
-    await initShellParser();
-    // Reads run ahead of the (CPU-bound) fixing, a bounded window at a time.
-    for await (const { item, result } of prefetch(found.files, 16, (f) => readDockerfile(f.path))) {
-      emit(item, await processFile(item, result, options.action, options.fix, options.verbose));
+
+  // Per-file settings: the nearest config file, then the command line.
+  const resolver = new ConfigResolver(all.map((t) => t.meta.id));
+  const jobs: FileJob[] = [];
+  for (const f of found.files) {
+    try {
+      const { options: fix } = resolver.optionsFor(f.path, options.settings);
+      jobs.push({ ...f, fix });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      totals.errors++;
+      reporter.pathError(f.display, err.message);
     }
   }
 
-  io.stderr(summaryLine(totals) + '\n');
+  const progress = startProgress(jobs.length, io.stderrIsTTY === true && !env.CI, io.stderr);
+  const emit = (job: FileJob, outcome: FileOutcome) => {
+    progress.tick();
+    if (outcome.error !== null) totals.errors++;
+    else {
+      totals.skipped += outcome.skips.length;
+      if (outcome.status === 'changed') totals.changed++;
+      else totals.unchanged++;
+    }
+    progress.around(() => reporter.file(job, outcome));
+  };
+  const wantDiff = options.format === 'json' || (options.format === 'diff' && options.action === 'dry-run');
+  const workers = custom ? 1 : (options.jobs ?? poolSize(jobs.length));
+  if (workers > 1) {
+    await runPool(jobs, workers, { action: options.action, fix: {}, wantDiff }, emit);
+  } else if (jobs.length > 0) {
+    await initShellParser();
+    // Reads run ahead of the (CPU-bound) fixing, a bounded window at a time.
+    for await (const { item, result } of prefetch(jobs, 16, (f) => readDockerfile(f.path))) {
+      emit(item, await processFile(item, result, options.action, { transforms: custom }, wantDiff));
+    }
+  }
+  progress.stop();
+
+  reporter.finish(totals);
   if (totals.errors > 0) return 2;
   if (options.action === 'check' && totals.changed > 0) return 1;
   return 0;
+}
+
+let version: string | null = null;
+function packageVersion(): string {
+  if (version === null) {
+    const pkg = new URL('../../package.json', import.meta.url);
+    try {
+      version = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
+    } catch {
+      version = '0.0.0';
+    }
+  }
+  return version;
 }

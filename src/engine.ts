@@ -93,6 +93,16 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
   let text = input;
   let model = parseDockerfile(text);
   const inputModel = model;
+  if (ignoresWholeFile(model)) {
+    return {
+      input,
+      output: input,
+      changed: false,
+      fixes: [],
+      skips: [{ transform: '*', reason: 'ignored', message: 'the file says `# dockerfix-ignore`', line: 1 }],
+      passes: 0,
+    };
+  }
   // Offset maps of every applied batch, newest last, to report lines in the input's numbering.
   const history: OffsetMap[] = [];
   const toInputOffset = (offset: number): number => {
@@ -132,7 +142,22 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
         skips.push({ transform: id, reason: s.reason, message: s.message, line: toInputLine(s.at) });
       const accepted: FixProposal[] = [];
       const acceptedEdits = new EditSet();
+      const ignored = ignoredRanges(model, id);
       for (const fix of result.fixes) {
+        const hit = ignored.find(
+          (r) =>
+            (fix.at >= r.start && fix.at <= r.end) ||
+            fix.edits.some((e) => e.start <= r.end && e.end >= r.start),
+        );
+        if (hit) {
+          skips.push({
+            transform: id,
+            reason: 'ignored',
+            message: `${fix.message} — not applied: \`# dockerfix-ignore-next-line\` (line ${hit.line})`,
+            line: toInputLine(fix.at),
+          });
+          continue;
+        }
         if (fix.safety === 'review' && !options.unsafe) {
           pending.push({
             transform: id,
@@ -215,6 +240,37 @@ function verifyShell(input: DockerfileModel, output: DockerfileModel): void {
       throw new VerifyError(`line ${i.startLine + 1}: the rewritten RUN is not valid shell`, 'verify');
     }
   }
+}
+
+const IGNORE_FILE = /^[ \t]*#[ \t]*dockerfix-ignore[ \t]*$/;
+const IGNORE_NEXT = /^[ \t]*#[ \t]*dockerfix-ignore-next-line\b(.*)$/;
+
+/** `# dockerfix-ignore` on a line of its own: the file is left alone. */
+function ignoresWholeFile(model: DockerfileModel): boolean {
+  if (!model.text.includes('dockerfix-ignore')) return false;
+  for (let l = 0; l < model.lines.lineCount; l++) {
+    if (model.lineKinds[l] === 'comment' && IGNORE_FILE.test(model.lines.lineText(l))) return true;
+  }
+  return false;
+}
+
+/**
+ * Instructions a transform must not touch: the next instruction after a
+ * `# dockerfix-ignore-next-line [ids]` comment (all transforms when no ids are listed).
+ */
+function ignoredRanges(model: DockerfileModel, id: string): { start: number; end: number; line: number }[] {
+  const out: { start: number; end: number; line: number }[] = [];
+  if (!model.text.includes('dockerfix-ignore-next-line')) return out;
+  for (let l = 0; l < model.lines.lineCount; l++) {
+    if (model.lineKinds[l] !== 'comment') continue;
+    const m = IGNORE_NEXT.exec(model.lines.lineText(l));
+    if (!m) continue;
+    const ids = m[1].split(/[\s,]+/).filter(Boolean);
+    if (ids.length > 0 && !ids.includes(id)) continue;
+    const next = model.instructions.find((i) => i.startLine > l);
+    if (next) out.push({ start: next.start, end: next.end, line: l + 1 });
+  }
+  return out;
 }
 
 function dedupeSkips(skips: ReportedSkip[]): ReportedSkip[] {

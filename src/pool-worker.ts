@@ -13,7 +13,7 @@ parentPort!.on('message', (task: PoolTask) => {
     try {
       await ready;
       for await (const { item, result } of prefetch(task.jobs, 8, (j) => readDockerfile(j.job.path))) {
-        const outcome = await processFile(item.job, result, task.action, task.fix, task.verbose);
+        const outcome = await processFile(item.job, result, task.action, task.fix, task.wantDiff);
         parentPort!.postMessage({ index: item.index, outcome } satisfies PoolReply);
       }
     } catch (err) {

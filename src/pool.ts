@@ -11,7 +11,7 @@ import type { Action, FileJob, FileOutcome } from './process-file.js';
 export interface PoolTask {
   action: Action;
   fix: FixOptions;
-  verbose: boolean;
+  wantDiff: boolean;
   jobs: { index: number; job: FileJob }[];
 }
 

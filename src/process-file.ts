@@ -3,7 +3,13 @@
  * (--dry-run) or name (--check). The same function runs in the main thread and in pool workers;
  * its outcome is plain data, printed by the main thread in file order.
  */
-import { fixTextSync, type FixOptions, type FixResult } from './engine.js';
+import {
+  fixTextSync,
+  type FixOptions,
+  type FixResult,
+  type ReportedFix,
+  type ReportedSkip,
+} from './engine.js';
 import { writeFileAtomic, type ReadResult } from './io.js';
 import { unifiedDiff } from './report.js';
 import { InputError } from './text.js';
@@ -13,17 +19,18 @@ export type Action = 'dry-run' | 'write' | 'check';
 export interface FileJob {
   path: string;
   display: string;
+  /** This file's settings (config file + command line). */
+  fix?: FixOptions;
 }
 
 export interface FileOutcome {
   /** A one-line reason when the file could not be handled (never written). */
   error: string | null;
   status: 'changed' | 'unchanged' | 'error';
-  /** What goes to stdout for this file (a diff, or the path for --check). */
-  stdout: string;
-  /** Lines for stderr: one per fix (and per skip with --verbose). */
-  notes: string[];
-  skipped: number;
+  fixes: ReportedFix[];
+  skips: ReportedSkip[];
+  /** The unified diff of the change (null when unchanged or not wanted). */
+  diff: string | null;
 }
 
 export function processFile(
@@ -31,52 +38,38 @@ export function processFile(
   read: PromiseSettledResult<ReadResult>,
   action: Action,
   fix: FixOptions,
-  verbose: boolean,
+  wantDiff: boolean,
 ): FileOutcome | Promise<FileOutcome> {
   const failed = (message: string): FileOutcome => ({
     error: message,
     status: 'error',
-    stdout: '',
-    notes: [],
-    skipped: 0,
+    fixes: [],
+    skips: [],
+    diff: null,
   });
   let result: FixResult;
   let bytes: Buffer;
   try {
     if (read.status === 'rejected') throw read.reason;
     bytes = read.value.bytes;
-    result = fixTextSync(read.value.text, { ...fix, filePath: job.path });
+    result = fixTextSync(read.value.text, { ...job.fix, ...fix, filePath: job.path });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return failed(err.message);
   }
-  const notes: string[] = [];
-  for (const f of result.fixes) {
-    const note = f.applied ? '' : ' (review: not applied without --unsafe)';
-    notes.push(`${job.display}:${f.line}: ${f.transform}: ${f.message}${note}`);
-  }
-  if (verbose) {
-    for (const s of result.skips)
-      notes.push(`${job.display}:${s.line}: ${s.transform}: skipped: ${s.message}`);
-  }
   const outcome: FileOutcome = {
     error: null,
     status: result.changed ? 'changed' : 'unchanged',
-    stdout: '',
-    notes,
-    skipped: result.skips.length,
+    fixes: result.fixes,
+    skips: result.skips,
+    diff: result.changed && wantDiff ? unifiedDiff(job.display, result.input, result.output) : null,
   };
-  if (!result.changed) return outcome;
-  if (action === 'dry-run') outcome.stdout = unifiedDiff(job.display, result.input, result.output);
-  else if (action === 'check') outcome.stdout = job.display + '\n';
-  else {
-    return writeFileAtomic(job.path, result.output, bytes).then(
-      () => outcome,
-      (err: unknown) => {
-        if (!(err instanceof InputError)) throw err;
-        return failed(err.message);
-      },
-    );
-  }
-  return outcome;
+  if (!result.changed || action !== 'write') return outcome;
+  return writeFileAtomic(job.path, result.output, bytes).then(
+    () => outcome,
+    (err: unknown) => {
+      if (!(err instanceof InputError)) throw err;
+      return failed(err.message);
+    },
+  );
 }

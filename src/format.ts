@@ -1,0 +1,284 @@
+/**
+ * Output formats. Every format writes machine output to stdout and keeps stderr for people: one
+ * line per error (`dockerfix: path: reason`) and the summary line.
+ *
+ * - `diff` (default): unified diffs (`--dry-run`), file names (`--check`), nothing (`--write`);
+ *   one stderr line per fix (`path:line: id: message`).
+ * - `json`: one JSON object per file per line (JSON Lines), see `FileReport`.
+ * - `sarif`: one SARIF 2.1.0 log for the run, for code-scanning uploads.
+ * - `summary`: one line per changed file, then counts per transform.
+ */
+import pc from 'picocolors';
+import type { ReportedFix, ReportedSkip } from './engine.js';
+import type { Action, FileJob, FileOutcome } from './process-file.js';
+import { summaryLine, type Totals } from './report.js';
+import type { Transform } from './transform.js';
+
+export type Format = 'diff' | 'json' | 'sarif' | 'summary';
+export const FORMATS: readonly Format[] = ['diff', 'json', 'sarif', 'summary'];
+
+/** The JSON format's object for one file (one per line on stdout). */
+export interface FileReport {
+  /** The path as given or found, relative to the working directory where possible. */
+  path: string;
+  status: 'changed' | 'unchanged' | 'error';
+  /** Whether the change was written (`--write`). */
+  written: boolean;
+  edits: {
+    transform: string;
+    line: number;
+    lines: [number, number];
+    message: string;
+    safety: 'safe' | 'review';
+    applied: boolean;
+  }[];
+  skips: { transform: string; line: number; reason: string; message: string }[];
+  /** Unified diff of the change, or null. */
+  diff: string | null;
+  error: string | null;
+}
+
+export interface ReporterOptions {
+  format: Format;
+  action: Action;
+  verbose: boolean;
+  color: boolean;
+  transforms: readonly Transform[];
+  version: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+export interface Reporter {
+  file(job: FileJob, outcome: FileOutcome): void;
+  /** A path that could not even be read as a file (discovery). */
+  pathError(display: string, message: string): void;
+  finish(totals: Totals): void;
+}
+
+export function createReporter(o: ReporterOptions): Reporter {
+  const colors = pc.createColors(o.color);
+  const errorLine = (display: string, message: string) =>
+    o.stderr(`${colors.red('dockerfix')}: ${display}: ${message}\n`);
+  const notes = (job: FileJob, fixes: ReportedFix[], skips: ReportedSkip[]) => {
+    for (const f of fixes) {
+      const note = f.applied ? '' : colors.yellow(' (review: not applied without --unsafe)');
+      o.stderr(`${job.display}:${f.line}: ${colors.bold(f.transform)}: ${f.message}${note}\n`);
+    }
+    if (o.verbose) {
+      for (const s of skips) {
+        o.stderr(`${job.display}:${s.line}: ${s.transform}: ${colors.dim('skipped')}: ${s.message}\n`);
+      }
+    }
+  };
+
+  if (o.format === 'json') {
+    const line = (r: FileReport) => o.stdout(JSON.stringify(r) + '\n');
+    return {
+      file(job, outcome) {
+        if (outcome.error !== null) errorLine(job.display, outcome.error);
+        line(fileReport(job.display, outcome, o.action));
+      },
+      pathError(display, message) {
+        errorLine(display, message);
+        line({
+          path: display,
+          status: 'error',
+          written: false,
+          edits: [],
+          skips: [],
+          diff: null,
+          error: message,
+        });
+      },
+      finish: (totals) => o.stderr(summaryLine(totals) + '\n'),
+    };
+  }
+
+  if (o.format === 'sarif') {
+    const results: object[] = [];
+    const notifications: object[] = [];
+    return {
+      file(job, outcome) {
+        if (outcome.error !== null) {
+          errorLine(job.display, outcome.error);
+          notifications.push(sarifNotification(job.display, outcome.error));
+          return;
+        }
+        for (const f of outcome.fixes) results.push(sarifResult(job.display, f, o.action));
+      },
+      pathError(display, message) {
+        errorLine(display, message);
+        notifications.push(sarifNotification(display, message));
+      },
+      finish(totals) {
+        o.stdout(
+          JSON.stringify(sarifLog(o.transforms, o.version, results, notifications, totals), null, 2) + '\n',
+        );
+        o.stderr(summaryLine(totals) + '\n');
+      },
+    };
+  }
+
+  if (o.format === 'summary') {
+    const perTransform = new Map<string, { applied: number; review: number; skipped: number }>();
+    const bump = (id: string, key: 'applied' | 'review' | 'skipped') => {
+      const c = perTransform.get(id) ?? { applied: 0, review: 0, skipped: 0 };
+      c[key]++;
+      perTransform.set(id, c);
+    };
+    return {
+      file(job, outcome) {
+        if (outcome.error !== null) return errorLine(job.display, outcome.error);
+        for (const f of outcome.fixes) bump(f.transform, f.applied ? 'applied' : 'review');
+        for (const s of outcome.skips) bump(s.transform, 'skipped');
+        if (outcome.fixes.length === 0) return;
+        const ids = [...new Set(outcome.fixes.map((f) => f.transform))].join(', ');
+        const verb =
+          outcome.status !== 'changed' ? 'review only' : o.action === 'write' ? 'written' : 'would change';
+        o.stdout(
+          `${job.display}: ${verb} (${outcome.fixes.length} edit${outcome.fixes.length === 1 ? '' : 's'}: ${ids})\n`,
+        );
+      },
+      pathError: errorLine,
+      finish(totals) {
+        if (perTransform.size > 0) {
+          o.stdout('\ntransform            applied  review  skipped\n');
+          for (const t of o.transforms) {
+            const c = perTransform.get(t.meta.id);
+            if (!c) continue;
+            o.stdout(
+              `${t.meta.id.padEnd(20)} ${String(c.applied).padStart(7)} ${String(c.review).padStart(7)} ${String(c.skipped).padStart(8)}\n`,
+            );
+          }
+        }
+        o.stderr(summaryLine(totals) + '\n');
+      },
+    };
+  }
+
+  // diff
+  return {
+    file(job, outcome) {
+      if (outcome.error !== null) return errorLine(job.display, outcome.error);
+      if (outcome.status === 'changed') {
+        if (o.action === 'dry-run' && outcome.diff !== null)
+          o.stdout(o.color ? colorDiff(outcome.diff) : outcome.diff);
+        else if (o.action === 'check') o.stdout(job.display + '\n');
+      }
+      notes(job, outcome.fixes, outcome.skips);
+    },
+    pathError: errorLine,
+    finish: (totals) => o.stderr(summaryLine(totals) + '\n'),
+  };
+}
+
+export function fileReport(display: string, outcome: FileOutcome, action: Action): FileReport {
+  return {
+    path: display,
+    status: outcome.status,
+    written: action === 'write' && outcome.status === 'changed',
+    edits: outcome.fixes.map((f) => ({
+      transform: f.transform,
+      line: f.line,
+      lines: f.lines,
+      message: f.message,
+      safety: f.safety,
+      applied: f.applied,
+    })),
+    skips: outcome.skips.map((s) => ({
+      transform: s.transform,
+      line: s.line,
+      reason: s.reason,
+      message: s.message,
+    })),
+    diff: outcome.diff,
+    error: outcome.error,
+  };
+}
+
+function colorDiff(diff: string): string {
+  return diff
+    .split('\n')
+    .map((l) =>
+      l.startsWith('+++') || l.startsWith('---')
+        ? pc.bold(l)
+        : l.startsWith('+')
+          ? pc.green(l)
+          : l.startsWith('-')
+            ? pc.red(l)
+            : l.startsWith('@@')
+              ? pc.cyan(l)
+              : l,
+    )
+    .join('\n');
+}
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+function sarifResult(display: string, f: ReportedFix, action: Action): object {
+  const applied = f.applied && action === 'write';
+  return {
+    ruleId: f.transform,
+    level: f.safety === 'safe' ? 'warning' : 'note',
+    message: {
+      text: `${f.message}${f.applied ? '' : ' (review fix: applied only with --unsafe)'}${applied ? ' (fixed)' : ''}`,
+    },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: display.split('\\').join('/') },
+          region: { startLine: f.lines[0], endLine: Math.max(f.lines[0], f.lines[1]) },
+        },
+      },
+    ],
+    properties: { safety: f.safety, applied: f.applied },
+  };
+}
+
+function sarifNotification(display: string, message: string): object {
+  return {
+    level: 'error',
+    message: { text: `${display}: ${message}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: display.split('\\').join('/') } } }],
+  };
+}
+
+function sarifLog(
+  transforms: readonly Transform[],
+  version: string,
+  results: object[],
+  notifications: object[],
+  totals: Totals,
+): object {
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'dockerfix',
+            version,
+            rules: transforms.map((t) => ({
+              id: t.meta.id,
+              name: t.meta.id,
+              shortDescription: { text: t.meta.title },
+              fullDescription: { text: t.meta.description },
+              help: { text: `${t.meta.why}\n\nRun \`dockerfix --explain ${t.meta.id}\` for an example.` },
+              defaultConfiguration: { level: t.meta.safety === 'safe' ? 'warning' : 'note' },
+              properties: { safety: t.meta.safety, modes: t.meta.modes },
+            })),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: totals.errors === 0,
+            toolExecutionNotifications: notifications,
+          },
+        ],
+        results,
+      },
+    ],
+  };
+}
