@@ -209,7 +209,10 @@ test(`fuzz: ${runs} mutated files never crash, hang or emit unverifiable output`
         } catch (err) {
           if (err instanceof InputError && err.kind === 'internal') {
             // A transform threw: a bug, never an answer. Keep the input for the report.
-            const kept = path.join(os.tmpdir(), `dockerfix-fuzz-internal-${process.pid}-${stats.runs}.Dockerfile`);
+            const kept = path.join(
+              os.tmpdir(),
+              `dockerfix-fuzz-internal-${process.pid}-${stats.runs}.Dockerfile`,
+            );
             fs.writeFileSync(kept, bytes);
             throw new Error(`${err.message} (input kept in ${kept})`);
           }

@@ -107,7 +107,7 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
     })
     .option('transform', {
       type: 'string',
-      array: true,
+      nargs: 1,
       describe: 'Load a custom transform module (repeatable); it runs after the built-in ones',
     })
     .option('stdin', { type: 'boolean', describe: 'Read one Dockerfile from stdin and print it fixed' })
@@ -175,7 +175,7 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
     listTransforms: Boolean(args['list-transforms']),
     stdin: Boolean(args.stdin),
     stdinFilepath: typeof args['stdin-filepath'] === 'string' ? args['stdin-filepath'] : null,
-    transformModules: ((args.transform as string[] | undefined) ?? []).map(String),
+    transformModules: (args.transform === undefined ? [] : [args.transform].flat()).map(String),
   };
 }
 

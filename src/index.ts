@@ -1,6 +1,24 @@
-/** The dockerfix API: `fixText` for one file's text, `transforms` for the built-in registry. */
-export { fixText, fixTextSync, selectTransforms, VerifyError, DEFAULT_MAX_PASSES } from './engine.js';
+/**
+ * The dockerfix API.
+ *
+ *   import { fix, transforms } from 'dockerfix';
+ *   const { output, changed, fixes, skips } = await fix(text, { mode: 'portable' });
+ *
+ * `fix` (alias of `fixText`) runs the pipeline on one Dockerfile's text and verifies the result;
+ * it throws `InputError` (with a `kind`) for text it cannot handle. `transforms` is the built-in
+ * registry, in order; pass `transforms: [...transforms, myTransform]` to add your own.
+ */
+export {
+  fixText,
+  fixText as fix,
+  fixTextSync,
+  selectTransforms,
+  VerifyError,
+  DEFAULT_MAX_PASSES,
+} from './engine.js';
 export type { FixOptions, FixResult, ReportedFix, ReportedSkip } from './engine.js';
+export type { FileReport } from './format.js';
+export type { DockerfixConfig } from './config.js';
 export { parseDockerfile } from './model.js';
 export type { DockerfileModel, Instruction, Stage, Flag, RunInfo } from './model.js';
 export type { ShellScript, SimpleCommand, Step, Word } from './shell.js';

@@ -1,0 +1,273 @@
+/** Formats, config files, inline ignores, explanations, stdin, custom transforms, color and progress. */
+import { describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { APT, APT_FIXED, cliPath, repoRoot, runCli, tempDir } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+const PIP = 'FROM python:3.12\nRUN pip install flask\n';
+const PIP_PORTABLE = 'FROM python:3.12\nRUN pip install --no-cache-dir flask\n';
+const PIP_BUILDKIT =
+  'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install flask\n';
+
+function tree(files: Record<string, string>): string {
+  const root = tempDir();
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  return root;
+}
+const read = (root: string, rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
+
+describe('--format', () => {
+  test('json: one documented object per file per line, errors included', () => {
+    const root = tree({
+      'a/Dockerfile': APT,
+      'b/Dockerfile': 'FROM x\nRUN echo\n',
+      'c/Dockerfile': 'FROM x\nFOO bar\n',
+    });
+    const r = runCli(['--format', 'json'], root);
+    expect(r.status).toBe(2);
+    const objects = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(objects.map((o) => [o.path, o.status])).toEqual([
+      ['a/Dockerfile', 'changed'],
+      ['b/Dockerfile', 'unchanged'],
+      ['c/Dockerfile', 'error'],
+    ]);
+    const a = objects[0] as {
+      edits: { transform: string; safety: string; applied: boolean }[];
+      diff: string;
+    };
+    expect(a.edits.map((e) => e.transform).sort()).toEqual(['apt-cache', 'apt-cache', 'fold-cleanup']);
+    expect(a.edits.every((e) => e.safety === 'safe' && e.applied)).toBe(true);
+    expect(a.diff).toContain('+++ b/a/Dockerfile');
+    expect(objects[2].error).toBe("line 2: unknown instruction 'FOO'");
+    expect(Object.keys(objects[1]).sort()).toEqual([
+      'diff',
+      'edits',
+      'error',
+      'path',
+      'skips',
+      'status',
+      'written',
+    ]);
+    expect(r.stderr).toContain("dockerfix: c/Dockerfile: line 2: unknown instruction 'FOO'");
+  });
+
+  test('sarif: validates against the official SARIF 2.1.0 schema', () => {
+    const root = tree({
+      'a/Dockerfile': APT,
+      'b/Dockerfile':
+        'FROM python:3.12\nRUN groupadd -g 1000 app && useradd -m -u 1000 -g app app\nUSER app\nRUN pip install x\n',
+      'c/Dockerfile': 'FROM x\nFOO bar\n',
+    });
+    const r = runCli(['--format', 'sarif'], root);
+    expect(r.status).toBe(2);
+    const log = JSON.parse(r.stdout) as {
+      version: string;
+      runs: { results: { ruleId: string; level: string }[]; tool: { driver: { rules: { id: string }[] } } }[];
+    };
+    const Ajv = require('ajv-draft-04') as new (o: object) => {
+      compile(s: object): ((d: unknown) => boolean) & { errors?: unknown };
+    };
+    const addFormats = require('ajv-formats') as (a: unknown) => void;
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const schema = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as object;
+    const validate = ajv.compile(schema);
+    expect([validate(log), validate.errors ?? null]).toEqual([true, null]);
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0];
+    expect(run.tool.driver.rules.map((x) => x.id)).toContain('apt-cache');
+    expect(run.results.map((x) => [x.ruleId, x.level])).toEqual(
+      expect.arrayContaining([
+        ['fold-cleanup', 'warning'],
+        ['pip-cache', 'note'],
+      ]),
+    );
+  });
+
+  test('summary: a line per changed file and counts per transform', () => {
+    const root = tree({ 'a/Dockerfile': APT, 'b/Dockerfile': PIP });
+    const r = runCli(['--format', 'summary'], root);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('a/Dockerfile: would change (3 edits: apt-cache, fold-cleanup)');
+    expect(r.stdout).toContain('b/Dockerfile: would change (1 edit: pip-cache)');
+    expect(r.stdout).toMatch(/apt-cache +2 +0 +0/);
+  });
+});
+
+describe('config files', () => {
+  test('found upward from each file; overrides by glob; flags win; package.json key', () => {
+    const root = tree({
+      '.dockerfixrc.json': JSON.stringify({
+        mode: 'portable',
+        overrides: [{ files: ['legacy/**'], transforms: { 'pip-cache': false } }],
+      }),
+      'svc/Dockerfile': PIP,
+      'legacy/old/Dockerfile': PIP,
+      'pkg/package.json': JSON.stringify({ name: 'x', dockerfix: { mode: 'buildkit' } }),
+      'pkg/Dockerfile': PIP,
+    });
+    expect(runCli(['--write'], root).status).toBe(0);
+    expect(read(root, 'svc/Dockerfile')).toBe(PIP_PORTABLE);
+    expect(read(root, 'legacy/old/Dockerfile')).toBe(PIP);
+    expect(read(root, 'pkg/Dockerfile')).toBe(PIP_BUILDKIT);
+    fs.writeFileSync(path.join(root, 'svc/Dockerfile'), PIP);
+    expect(runCli(['--write', '--mode', 'buildkit', 'svc'], root).status).toBe(0);
+    expect(read(root, 'svc/Dockerfile')).toBe(PIP_BUILDKIT);
+  });
+
+  test('a bad config is one clear error for the files under it; the others are processed', () => {
+    const root = tree({
+      'bad/dockerfix.config.json': JSON.stringify({ transforms: { 'no-such-thing': false } }),
+      'bad/Dockerfile': PIP,
+      'good/Dockerfile': PIP,
+    });
+    const r = runCli(['--write'], root);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /dockerfix: bad\/Dockerfile: config .*dockerfix\.config\.json: unknown transform 'no-such-thing' in the config\.transforms/,
+    );
+    expect(read(root, 'bad/Dockerfile')).toBe(PIP);
+    expect(read(root, 'good/Dockerfile')).toBe(PIP_BUILDKIT);
+  });
+});
+
+describe('inline ignores', () => {
+  test('# dockerfix-ignore leaves the whole file alone', () => {
+    const root = tree({ Dockerfile: '# dockerfix-ignore\n' + APT });
+    expect(runCli(['--check'], root).status).toBe(0);
+  });
+
+  test('# dockerfix-ignore-next-line [ids] protects the next instruction, from those transforms only', () => {
+    const text =
+      'FROM python:3.12\n# dockerfix-ignore-next-line pip-cache\nRUN pip install a\nRUN pip install b\n';
+    const root = tree({ Dockerfile: text, 'x/Dockerfile': text.replace(' pip-cache', ' npm-cache') });
+    const r = runCli(['--write', '--verbose'], root);
+    expect(r.status).toBe(0);
+    expect(read(root, 'Dockerfile')).toBe(
+      'FROM python:3.12\n# dockerfix-ignore-next-line pip-cache\nRUN pip install a\n' +
+        'RUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install b\n',
+    );
+    expect(r.stderr).toMatch(
+      /Dockerfile:3: pip-cache: skipped: .*not applied: `# dockerfix-ignore-next-line` \(line 2\)/,
+    );
+    expect(read(root, 'x/Dockerfile')).toContain(
+      'RUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install a\n',
+    );
+  });
+});
+
+describe('explanations', () => {
+  test('--explain prints what, why, an example and the seed; an unknown id is an error', () => {
+    const r = runCli(['--explain', 'apt-cache'], repoRoot);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^apt-cache — Cache apt package lists/);
+    expect(r.stdout).toContain('Why:');
+    expect(r.stdout).toContain('Before:\n');
+    expect(r.stdout).toContain('--mount=type=cache,target=/var/cache/apt,sharing=locked');
+    expect(r.stdout).toContain('Source: 000_e7050b95a6c7ffd0.txt');
+    const bad = runCli(['--explain', 'nope'], repoRoot);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("unknown transform 'nope'");
+  });
+});
+
+describe('--stdin', () => {
+  const stdin = (args: string[], input: string, cwd: string) =>
+    spawnSync(process.execPath, [cliPath, ...args], {
+      cwd,
+      input,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+
+  test('prints the fixed file, uses the config of --stdin-filepath, names it in messages', () => {
+    const root = tree({ 'svc/.dockerfixrc.json': JSON.stringify({ mode: 'portable' }) });
+    const r = stdin(['--stdin', '--stdin-filepath', 'svc/Dockerfile'], PIP, root);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(PIP_PORTABLE);
+    expect(r.stderr).toContain('svc/Dockerfile:2: pip-cache:');
+    const same = stdin(['--stdin'], 'FROM x\nRUN echo\n', root);
+    expect(same.stdout).toBe('FROM x\nRUN echo\n');
+    const bad = stdin(['--stdin'], 'not a dockerfile\n', root);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('custom transforms', () => {
+  const example = path.join(repoRoot, 'examples', 'custom-transform', 'apt-no-recommends.js');
+
+  test('--transform loads a module with the built-in contract; its review fixes need --unsafe', () => {
+    const root = tree({ Dockerfile: 'FROM debian\nRUN apt-get install -y curl\n' });
+    const listed = runCli(['--transform', example, '--list-transforms'], root);
+    expect(listed.stdout).toMatch(/apt-no-recommends +review +buildkit,portable/);
+    const dry = runCli(['--transform', example, '--only', 'apt-no-recommends', '--check'], root);
+    expect(dry.status).toBe(0);
+    expect(dry.stderr).toContain('(review: not applied without --unsafe)');
+    expect(
+      runCli(['--transform', example, '--only', 'apt-no-recommends', '--write', '--unsafe'], root).status,
+    ).toBe(0);
+    expect(read(root, 'Dockerfile')).toBe(
+      'FROM debian\nRUN apt-get install --no-install-recommends -y curl\n',
+    );
+  });
+
+  test('a module that is not a transform is a usage error', () => {
+    const root = tree({ 'bad.js': 'export default { meta: { id: "Bad Id" } };\n', Dockerfile: APT });
+    const r = runCli(['--transform', 'bad.js'], root);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--transform bad.js: `run(model, context)` is missing');
+  });
+});
+
+describe('color and progress', () => {
+  test('--color colors the diff; pipes and NO_COLOR get plain text; no progress bar in pipes', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`s${i}/Dockerfile`] = APT;
+    const root = tree(files);
+    const colored = runCli(['--color', 's0'], root);
+    expect(colored.stdout).toContain('\x1b[32m+');
+    const plain = runCli([], root);
+    expect(plain.stdout).not.toContain('\x1b[');
+    expect(plain.stderr).not.toContain('\r');
+    expect(runCli(['s0'], root, { NO_COLOR: '1' }).stdout).not.toContain('\x1b[');
+    expect(plain.stdout).toContain(APT_FIXED.split('\n')[1]);
+  });
+});
+
+describe('integrations', () => {
+  test('the pre-commit hooks run dockerfix on the files discovery would pick', () => {
+    const yaml = fs.readFileSync(path.join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8');
+    const ids = [...yaml.matchAll(/^- id: (\S+)$/gm)].map((m) => m[1]);
+    expect(ids).toEqual(['dockerfix', 'dockerfix-check']);
+    expect([...yaml.matchAll(/^ {2}entry: (.*)$/gm)].map((m) => m[1])).toEqual([
+      'dockerfix --write',
+      'dockerfix --check',
+    ]);
+    for (const [, pattern] of yaml.matchAll(/^ {2}files: (.*)$/gm)) {
+      const re = new RegExp(pattern);
+      for (const name of [
+        'Dockerfile',
+        'svc/Dockerfile.prod',
+        'a/b/api.Dockerfile',
+        'Containerfile',
+        'x.dockerfile',
+      ]) {
+        expect([name, re.test(name)]).toEqual([name, true]);
+      }
+      for (const name of ['README.md', 'docker-compose.yml', 'Dockerfiles/readme.txt']) {
+        expect([name, re.test(name)]).toEqual([name, false]);
+      }
+    }
+  });
+});
