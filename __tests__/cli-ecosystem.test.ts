@@ -4,24 +4,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { APT, APT_FIXED, cliPath, repoRoot, runCli, tempDir } from './helpers.js';
+import { APT, APT_FIXED, cliPath, repoRoot, runCli, tempDir, read, tree } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const PIP = 'FROM python:3.12\nRUN pip install flask\n';
 const PIP_PORTABLE = 'FROM python:3.12\nRUN pip install --no-cache-dir flask\n';
 const PIP_BUILDKIT =
   'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install flask\n';
-
-function tree(files: Record<string, string>): string {
-  const root = tempDir();
-  for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(root, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-  }
-  return root;
-}
-const read = (root: string, rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
 
 describe('--format', () => {
   test('json: one documented object per file per line, errors included', () => {

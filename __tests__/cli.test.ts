@@ -3,21 +3,9 @@ import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { APT, APT_FIXED, git, runCli, tempDir } from './helpers.js';
+import { APT, APT_FIXED, git, runCli, tempDir, read, tree } from './helpers.js';
 
 const CLEAN = 'FROM debian:bookworm-slim\nRUN echo hello\n';
-
-function tree(files: Record<string, string>): string {
-  const root = tempDir();
-  for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(root, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-  }
-  return root;
-}
-
-const read = (root: string, rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
 
 describe('--dry-run (the default)', () => {
   test('prints a diff that git apply applies cleanly, and writes nothing', () => {

@@ -74,3 +74,16 @@ export const APT_FIXED =
   'RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n' +
   '    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n' +
   '    apt-get update && apt-get install -y curl\n';
+
+/** A temporary tree with these files (paths relative to its root). */
+export function tree(files: Record<string, string>): string {
+  const root = tempDir();
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  return root;
+}
+
+export const read = (root: string, rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');

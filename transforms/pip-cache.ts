@@ -167,7 +167,10 @@ export const pipCache: Transform = {
       const target = pips[0].caches[0].target;
       if (typeof target === 'string') {
         const cleanups = cleanupsFor(run.view, [normalizePath(target)], ['pip-cache']);
-        const removal = cleanups.operands.length === 0 ? removeSteps(run.view, cleanups.steps) : null;
+        const removal =
+          cleanups.operands.length === 0 && cleanups.steps.length > 0
+            ? removeSteps(run.view, cleanups.steps)
+            : null;
         if (removal && 'edits' in removal && cleanups.steps.length > 0) {
           edits.push(...removal.edits);
           purged = '; removed the pip cache cleanup it makes unnecessary';

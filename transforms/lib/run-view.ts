@@ -156,10 +156,11 @@ export function errexitBefore(script: ShellScript, offset: number): boolean {
  * is a problem, returned with the reason.
  */
 export function removeSteps(view: RunView, remove: Step[]): { edits: TextEdit[] } | { problem: string } {
-  const script = view.script!;
-  const steps = script.steps;
   const gone = new Set(remove);
   if (gone.size === 0) return { edits: [] };
+  const script = view.script;
+  if (!script) return { problem: 'the RUN is not a shell script' };
+  const steps = script.steps;
   if (steps.every((s) => gone.has(s))) return { problem: 'it would leave the RUN empty' };
   const src = (offset: number) => view.toSource(offset, offset + 1).start;
   const srcEnd = (offset: number) => view.toSource(offset - 1, offset).end;
