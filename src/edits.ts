@@ -78,12 +78,21 @@ export class OffsetMap {
     });
   }
   toOld(offset: number): number {
-    let delta = 0;
-    for (const e of this.edits) {
-      if (offset < e.newStart) break;
-      if (offset < e.newEnd) return e.start;
-      delta = e.end - e.newEnd;
+    // The last edit starting at or before the offset decides (binary search: files can carry
+    // thousands of edits, and every reported fix asks).
+    let lo = 0;
+    let hi = this.edits.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.edits[mid].newStart <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
-    return offset + delta;
+    if (found === -1) return offset;
+    const e = this.edits[found];
+    if (offset < e.newEnd) return e.start;
+    return offset + (e.end - e.newEnd);
   }
 }

@@ -301,11 +301,19 @@ function argumentsStart(text: string, from: number, end: number, escape: string)
   return end;
 }
 
+/** `--` within [start, end) (a bounded scan: indexOf would run on to the end of the file). */
+function hasDoubleDash(text: string, start: number, end: number): boolean {
+  for (let i = start; i + 1 < end; i++) {
+    if (text.charCodeAt(i) === 45 && text.charCodeAt(i + 1) === 45) return true;
+  }
+  return false;
+}
+
 function readFlags(ai: AstInstruction, lines: LineIndex, text: string, start: number, end: number): Flag[] {
   const getFlags = (ai as unknown as { getFlags?: () => AstFlag[] }).getFlags;
   if (typeof getFlags !== 'function') return [];
   // Flags come first: no `--` anywhere means none, without asking dockerfile-ast to rescan.
-  if (text.indexOf('--', start) === -1 || text.indexOf('--', start) >= end) return [];
+  if (!hasDoubleDash(text, start, end)) return [];
   return getFlags.call(ai).map((f) => {
     const r = f.getRange();
     return {

@@ -52,32 +52,75 @@ export function instructionsBefore(model: DockerfileModel, instr: Instruction): 
   return out;
 }
 
+interface State {
+  env: Map<string, string | null>;
+  args: Set<string>;
+  userSpec: string | null;
+  users: Map<string, User>;
+  groups: Map<string, number>;
+}
+
+const cloneState = (s: State): State => ({
+  env: new Map(s.env),
+  args: new Set(s.args),
+  userSpec: s.userSpec,
+  users: new Map(s.users),
+  groups: new Map(s.groups),
+});
+
+/** Contexts of every RUN of a model, computed in one pass per model (stages inherit their parent's end state). */
+const contextCache = new WeakMap<DockerfileModel, Map<Instruction, RunContext>>();
+
 export function runContext(model: DockerfileModel, instr: Instruction): RunContext {
-  const before = instructionsBefore(model, instr);
-  const env = new Map<string, string | null>();
-  const args = new Set<string>();
-  let userSpec: string | null = null;
-  const users = new Map<string, User>();
-  const groups = new Map<string, number>();
-  for (const i of before) {
-    if (i.keyword === 'ENV') {
-      for (const [k, v] of parseKeyValues(model, i)) env.set(k, v === null ? null : expand(v, env));
-    } else if (i.keyword === 'ARG') {
-      for (const [k] of parseKeyValues(model, i)) args.add(k);
-    } else if (i.keyword === 'USER') {
-      userSpec = argsText(model, i).trim();
-    } else if (i.keyword === 'RUN' && ACCOUNT_HINT.test(i.text)) {
-      const script = i.script();
-      if (script) for (const { command } of script.allCommands) readAccountCommand(command, users, groups);
-    }
+  let all = contextCache.get(model);
+  if (!all) {
+    all = computeContexts(model);
+    contextCache.set(model, all);
   }
-  const chain = stageChain(model, model.stages[instr.stage]);
-  const baseImage = chain[0].base;
-  if (userSpec === null || isRootSpec(userSpec)) return { env, args, user: { root: true }, baseImage };
+  const ctx = all.get(instr);
+  if (!ctx) throw new Error('runContext: not a RUN of this model');
+  return ctx;
+}
+
+function computeContexts(model: DockerfileModel): Map<Instruction, RunContext> {
+  const out = new Map<Instruction, RunContext>();
+  const endStates: State[] = [];
+  for (const stage of model.stages) {
+    const parentEnd = stage.parent !== null ? endStates[stage.parent] : undefined;
+    const state: State = parentEnd
+      ? cloneState(parentEnd)
+      : { env: new Map(), args: new Set(), userSpec: null, users: new Map(), groups: new Map() };
+    const baseImage = stageChain(model, stage)[0].base;
+    for (const i of stage.instructions) {
+      if (i.keyword === 'RUN') out.set(i, snapshot(state, baseImage));
+      if (i.keyword === 'ENV') {
+        for (const [k, v] of parseKeyValues(model, i))
+          state.env.set(k, v === null ? null : expand(v, state.env));
+      } else if (i.keyword === 'ARG') {
+        for (const [k] of parseKeyValues(model, i)) state.args.add(k);
+      } else if (i.keyword === 'USER') {
+        state.userSpec = argsText(model, i).trim();
+      } else if (i.keyword === 'RUN' && ACCOUNT_HINT.test(i.text)) {
+        const script = i.script();
+        if (script)
+          for (const { command } of script.allCommands)
+            readAccountCommand(command, state.users, state.groups);
+      }
+    }
+    endStates[stage.index] = state;
+  }
+  return out;
+}
+
+function snapshot(state: State, baseImage: string): RunContext {
+  const env = new Map(state.env);
+  const args = new Set(state.args);
+  const spec = state.userSpec;
+  if (spec === null || isRootSpec(spec)) return { env, args, user: { root: true }, baseImage };
   return {
     env,
     args,
-    user: { root: false, spec: userSpec, user: resolveUser(userSpec, users, groups) },
+    user: { root: false, spec, user: resolveUser(spec, state.users, state.groups) },
     baseImage,
   };
 }
