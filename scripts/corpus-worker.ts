@@ -68,7 +68,8 @@ export function minimalityViolations(input: string, output: string, result: FixR
     });
   const inside = (line: number) => ranges.some(([a, b]) => a <= line && line <= b);
   const inputLines = input.split(/\r?\n/);
-  const blank = (line: number) => line >= 1 && line <= inputLines.length && inputLines[line - 1].trim() === '';
+  const blank = (line: number) =>
+    line >= 1 && line <= inputLines.length && inputLines[line - 1].trim() === '';
   const out: string[] = [];
   let oldLine = 1;
   for (const part of diffLines(input, output)) {
