@@ -377,7 +377,7 @@ async function run(
     }
   }
 
-  const progress = startProgress(jobs.length, io.stderrIsTTY === true && !env.CI, io.stderr);
+  const progress = await startProgress(jobs.length, io.stderrIsTTY === true && !env.CI);
   const emit = (job: FileJob, outcome: FileOutcome) => {
     progress.tick();
     if (outcome.error !== null) totals.errors++;

@@ -6,7 +6,6 @@ import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { mapLimit } from './prefetch.js';
-import { glob, isDynamicPattern } from 'tinyglobby';
 
 export interface FoundFile {
   /** The real path to read and write. */
@@ -69,6 +68,8 @@ export async function discover(inputs: readonly string[], cwd: string): Promise<
     try {
       st = await fs.lstat(abs);
     } catch (err) {
+      // tinyglobby is loaded only when a pattern is given (it is a noticeable part of start-up).
+      const { glob, isDynamicPattern } = await import('tinyglobby');
       if (isDynamicPattern(input)) {
         const matches = await glob(input, {
           cwd,

@@ -1,5 +1,5 @@
 /** A progress bar on stderr for long runs on a terminal (cli-progress); silent in pipes and CI logs. */
-import cliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 
 export interface Progress {
   tick(): void;
@@ -10,9 +10,10 @@ export interface Progress {
 
 const MIN_FILES = 50;
 
-export function startProgress(total: number, enabled: boolean, _stderr: (s: string) => void): Progress {
+export async function startProgress(total: number, enabled: boolean): Promise<Progress> {
   if (!enabled || total < MIN_FILES) return { tick() {}, around: (p) => p(), stop() {} };
-  const bar = new cliProgress.SingleBar(
+  const { default: cliProgress } = await import('cli-progress');
+  const bar: SingleBar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
       format: 'dockerfix [{bar}] {value}/{total} files',
