@@ -260,3 +260,31 @@ describe('integrations', () => {
     }
   });
 });
+
+describe('build context', () => {
+  const SEED = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n';
+  const FIXED =
+    'FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n';
+
+  test("the context is the Dockerfile's directory, or --context, or the config's mapping", () => {
+    const root = tree({
+      'svc/Dockerfile': SEED,
+      'svc/requirements.txt': 'flask\n',
+      'docker/api.Dockerfile': SEED,
+      'api/requirements.txt': 'flask\n',
+      'docker/.dockerfixrc.json': JSON.stringify({ context: { 'api.Dockerfile': '../api' } }),
+      'other/Dockerfile': SEED,
+    });
+    expect(runCli(['--write', '--only', 'copy-manifests-first'], root).status).toBe(0);
+    expect(read(root, 'svc/Dockerfile')).toBe(FIXED);
+    expect(read(root, 'docker/api.Dockerfile')).toBe(FIXED);
+    // No requirements.txt beside other/Dockerfile: left alone, with the reason.
+    const r = runCli(['--check', '--verbose', '--only', 'copy-manifests-first', 'other'], root);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('`requirements.txt` is not in the build context');
+    expect(
+      runCli(['--write', '--only', 'copy-manifests-first', '--context', 'svc', 'other'], root).status,
+    ).toBe(0);
+    expect(read(root, 'other/Dockerfile')).toBe(FIXED);
+  });
+});

@@ -6,7 +6,7 @@
  * sidecars: `<case>.options.json` (FixOptions), `<case>.skips.txt` (one substring per line that
  * some reported skip reason must contain). A case runs in buildkit mode (the default); with a
  * `<case>.portable.output.Dockerfile` (or `<case>.portable.same` for "no change") it also runs in
- * portable mode against that file. `<case>.unsafe.same`/options can set `unsafe`.
+ * portable mode against that file. A `<case>.context/` directory is the case's build context.
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
@@ -43,6 +43,8 @@ function loadCases(): Case[] {
         ? (JSON.parse(fs.readFileSync(optFile, 'utf8')) as FixOptions)
         : {};
       if (group !== 'pipeline') options.only = [group];
+      // A case may carry its build context: `<case>.context/`.
+      if (fs.existsSync(`${base}.context`)) options.contextDir = `${base}.context`;
       const skips = fs.existsSync(skipFile)
         ? fs
             .readFileSync(skipFile, 'utf8')

@@ -216,6 +216,10 @@ test(`fuzz: ${runs} mutated files never crash, hang or emit unverifiable output`
             fs.writeFileSync(kept, bytes);
             throw new Error(`${err.message} (input kept in ${kept})`);
           }
+          if (err instanceof InputError && err.kind === 'verify') {
+            // Refused safely (never written), but worth a look: keep the input.
+            fs.writeFileSync(path.join(os.tmpdir(), `dockerfix-fuzz-verify-${seed}-${stats.runs}.Dockerfile`), bytes);
+          }
           if (err instanceof InputError) {
             stats.inputErrors++;
             errorKinds.set(err.kind, (errorKinds.get(err.kind) ?? 0) + 1);

@@ -105,6 +105,11 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
       describe:
         'Add `# syntax=docker/dockerfile:1` to files given RUN --mount (pulls that frontend at build time)',
     })
+    .option('context', {
+      type: 'string',
+      describe:
+        "The build context directory (default: each Dockerfile's directory, or the config's `context`)",
+    })
     .option('transform', {
       type: 'string',
       nargs: 1,
@@ -166,6 +171,7 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
       only: ids(args.only),
       skip: ids(args.skip),
       addSyntax: args['add-syntax'] === true,
+      contextDir: typeof args.context === 'string' ? path.resolve(io.cwd, args.context) : undefined,
     },
     verbose: Boolean(args.verbose),
     jobs,

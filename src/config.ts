@@ -45,6 +45,8 @@ export interface CliSettings {
   only?: string[];
   skip?: string[];
   addSyntax?: boolean;
+  /** `--context DIR`, absolute. */
+  contextDir?: string;
 }
 
 export class ConfigResolver {
@@ -70,6 +72,7 @@ export class ConfigResolver {
 
   /** FixOptions for a file: config base, then matching overrides, then the command line. */
   optionsFor(file: string, cli: CliSettings): { options: FixOptions; config: LoadedConfig | null } {
+    let contextDir: string | undefined = cli.contextDir;
     const loaded = this.find(file);
     const settings: ConfigSettings = {};
     if (loaded) {
@@ -77,6 +80,9 @@ export class ConfigResolver {
       apply(settings, config);
       const rel = path.relative(path.dirname(loaded.file), file).split(path.sep).join('/');
       for (const o of config.overrides ?? []) if (picomatch(o.files, { dot: true })(rel)) apply(settings, o);
+      const mapped = config.context?.[rel];
+      if (contextDir === undefined && mapped !== undefined)
+        contextDir = path.resolve(path.dirname(loaded.file), mapped);
     }
     const off = Object.entries(settings.transforms ?? {})
       .filter(([, on]) => !on)
@@ -87,6 +93,7 @@ export class ConfigResolver {
       only: cli.only,
       skip: [...new Set([...(cli.skip ?? []), ...(cli.only && cli.only.length > 0 ? [] : off)])],
       addSyntax: cli.addSyntax ?? false,
+      contextDir,
     };
     return { options, config: loaded };
   }

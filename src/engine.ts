@@ -2,6 +2,7 @@
  * The pipeline for one file: parse → transforms in registry order (re-parsing after each one that
  * changed the text) → repeat until a whole pass changes nothing → verify.
  */
+import path from 'node:path';
 import { parseDockerfile, type DockerfileModel } from './model.js';
 import { initShellParser } from './shell.js';
 import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
@@ -21,6 +22,8 @@ export interface FixOptions {
   transforms?: readonly Transform[];
   /** Add `# syntax=docker/dockerfile:1` to files that use RUN --mount (the syntax-directive transform). */
   addSyntax?: boolean;
+  /** The build context directory; default: the directory of `filePath`. */
+  contextDir?: string | null;
   /** Path of the file, for transforms that look at its surroundings. */
   filePath?: string | null;
   maxPasses?: number;
@@ -86,6 +89,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
   const context = {
     mode: options.mode ?? 'buildkit',
     filePath: options.filePath ?? null,
+    contextDir: options.contextDir ?? (options.filePath ? path.dirname(options.filePath) : null),
     addSyntax: options.addSyntax ?? false,
   };
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;

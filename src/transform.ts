@@ -42,6 +42,8 @@ export interface TransformContext {
   mode: Mode;
   /** Path of the Dockerfile, when it came from disk. */
   filePath: string | null;
+  /** The build context directory (default: the Dockerfile's directory), or null when unknown. */
+  contextDir?: string | null;
   /** `--add-syntax`: the syntax-directive transform may add `# syntax=docker/dockerfile:1`. */
   addSyntax?: boolean;
 }

@@ -2,6 +2,7 @@
 import type { Transform } from '../src/transform.js';
 import { apkCache } from './apk-cache.js';
 import { aptCache } from './apt-cache.js';
+import { copyManifestsFirst } from './copy-manifests-first.js';
 import { foldCleanup } from './fold-cleanup.js';
 import { goCache } from './go-cache.js';
 import { mergeAptRuns } from './merge-apt-runs.js';
@@ -22,5 +23,6 @@ export const builtinTransforms: readonly Transform[] = [
   pipCache,
   npmCache,
   goCache,
+  copyManifestsFirst,
   syntaxDirective,
 ];

@@ -1,0 +1,5 @@
+FROM python:3.12
+WORKDIR /app
+COPY . .
+RUN python setup_env.py
+RUN pip install -r requirements.txt

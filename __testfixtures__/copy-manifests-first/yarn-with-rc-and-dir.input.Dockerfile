@@ -1,0 +1,5 @@
+FROM node:22
+WORKDIR /app
+COPY . .
+RUN yarn install --frozen-lockfile
+RUN yarn build
