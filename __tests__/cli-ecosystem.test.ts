@@ -288,3 +288,31 @@ describe('build context', () => {
     expect(read(root, 'other/Dockerfile')).toBe(FIXED);
   });
 });
+
+describe('dockerignore proposals', () => {
+  test('shown in --dry-run as a new file, written only with --write --unsafe, never twice', () => {
+    const df = 'FROM node:22\nCOPY package.json ./\nCOPY . .\n';
+    const root = tree({ 'app/Dockerfile': df, 'app/package.json': '{}', 'app/node_modules/x/i.js': '' });
+    const dry = runCli(['--only', 'dockerignore'], root);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain('--- /dev/null\n+++ b/app/.dockerignore\n');
+    expect(dry.stdout).toContain('+node_modules\n');
+    expect(dry.stderr).toContain('(review: not applied without --unsafe)');
+    expect(runCli(['--write', '--only', 'dockerignore'], root).status).toBe(0);
+    expect(fs.existsSync(path.join(root, 'app/.dockerignore'))).toBe(false);
+    expect(runCli(['--write', '--unsafe', '--only', 'dockerignore'], root).status).toBe(0);
+    expect(read(root, 'app/.dockerignore')).toContain('\nnode_modules\n');
+    expect(read(root, 'app/Dockerfile')).toBe(df);
+    const again = runCli(['--check', '--unsafe', '--only', 'dockerignore'], root);
+    expect([again.status, again.stdout]).toEqual([0, '']);
+  });
+
+  test("a Dockerfile's own <name>.dockerignore counts as one", () => {
+    const root = tree({
+      'Dockerfile.prod': 'FROM node:22\nCOPY . .\n',
+      'Dockerfile.prod.dockerignore': 'node_modules\n',
+      'package.json': '{}',
+    });
+    expect(runCli(['--check', '--unsafe', '--only', 'dockerignore', 'Dockerfile.prod'], root).status).toBe(0);
+  });
+});

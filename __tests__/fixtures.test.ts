@@ -10,6 +10,7 @@
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fixText, type FixOptions } from '../src/engine.js';
 import { builtinTransforms } from '../transforms/index.js';
@@ -25,6 +26,8 @@ interface Case {
   output: string | null;
   options: FixOptions;
   skips: string[];
+  /** `<case>.new-files/`: the files the fix must create, relative to the build context. */
+  newFiles: string | null;
 }
 
 function loadCases(): Case[] {
@@ -45,6 +48,7 @@ function loadCases(): Case[] {
       if (group !== 'pipeline') options.only = [group];
       // A case may carry its build context: `<case>.context/`.
       if (fs.existsSync(`${base}.context`)) options.contextDir = `${base}.context`;
+      const newFiles = fs.existsSync(`${base}.new-files`) ? `${base}.new-files` : null;
       const skips = fs.existsSync(skipFile)
         ? fs
             .readFileSync(skipFile, 'utf8')
@@ -60,6 +64,7 @@ function loadCases(): Case[] {
           output: fs.existsSync(portableOut) ? portableOut : null,
           options: { ...options, mode: 'portable' },
           skips: [],
+          newFiles,
         });
       }
       cases.push({
@@ -68,12 +73,8 @@ function loadCases(): Case[] {
         input: path.join(dir, f),
         output: fs.existsSync(outFile) ? outFile : null,
         options,
-        skips: fs.existsSync(skipFile)
-          ? fs
-              .readFileSync(skipFile, 'utf8')
-              .split('\n')
-              .filter((l) => l.trim())
-          : [],
+        skips,
+        newFiles,
       });
     }
   }
@@ -90,7 +91,7 @@ beforeAll(() => {
 
 test('fixtures exist for every transform, in each of its modes', () => {
   for (const t of builtinTransforms) {
-    const mine = cases.filter((c) => c.group === t.meta.id && c.output !== null);
+    const mine = cases.filter((c) => c.group === t.meta.id && (c.output !== null || c.newFiles !== null));
     expect([t.meta.id, mine.filter((c) => c.options.mode !== 'portable').length > 0]).toEqual([
       t.meta.id,
       t.meta.modes.includes('buildkit'),
@@ -110,10 +111,29 @@ describe.each([...new Set(cases.map((c) => c.group))])('%s', (group) => {
       const expected = c.output ? read(c.output) : input;
       const result = await fixText(input, c.options);
       expect(result.output).toBe(expected);
-      expect(result.changed).toBe(c.output !== null);
-      if (c.output) expect(result.fixes.filter((f) => f.applied).length).toBeGreaterThan(0);
+      expect(result.changed).toBe(c.output !== null || c.newFiles !== null);
+      if (c.output || c.newFiles) expect(result.fixes.filter((f) => f.applied).length).toBeGreaterThan(0);
+      const created = Object.fromEntries(
+        result.newFiles.map((f) => [path.relative(c.options.contextDir ?? '', f.path), f.content]),
+      );
+      const wanted = c.newFiles
+        ? Object.fromEntries(
+            fs.readdirSync(c.newFiles).map((n) => [n, fs.readFileSync(path.join(c.newFiles!, n), 'utf8')]),
+          )
+        : {};
+      expect(created).toEqual(wanted);
 
-      const again = await fixText(result.output, c.options);
+      // The fixed point includes the files the fix created: fix again in a context that has them.
+      let againOptions = c.options;
+      if (result.newFiles.length > 0 && c.options.contextDir) {
+        const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerfix-ctx-'));
+        fs.cpSync(c.options.contextDir, copy, { recursive: true });
+        for (const f of result.newFiles) {
+          fs.writeFileSync(path.join(copy, path.relative(c.options.contextDir, f.path)), f.content);
+        }
+        againOptions = { ...c.options, contextDir: copy };
+      }
+      const again = await fixText(result.output, againOptions);
       expect(again.output).toBe(result.output);
       expect(again.fixes.filter((f) => f.applied)).toEqual([]);
 

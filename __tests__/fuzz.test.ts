@@ -218,7 +218,10 @@ test(`fuzz: ${runs} mutated files never crash, hang or emit unverifiable output`
           }
           if (err instanceof InputError && err.kind === 'verify') {
             // Refused safely (never written), but worth a look: keep the input.
-            fs.writeFileSync(path.join(os.tmpdir(), `dockerfix-fuzz-verify-${seed}-${stats.runs}.Dockerfile`), bytes);
+            fs.writeFileSync(
+              path.join(os.tmpdir(), `dockerfix-fuzz-verify-${seed}-${stats.runs}.Dockerfile`),
+              bytes,
+            );
           }
           if (err instanceof InputError) {
             stats.inputErrors++;

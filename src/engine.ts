@@ -7,7 +7,7 @@ import { parseDockerfile, type DockerfileModel } from './model.js';
 import { initShellParser } from './shell.js';
 import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
 import { InputError } from './text.js';
-import type { FixProposal, Mode, Safety, TextEdit, Transform } from './transform.js';
+import type { FixProposal, Mode, NewFile, Safety, TextEdit, Transform } from './transform.js';
 import { builtinTransforms } from '../transforms/index.js';
 
 export interface FixOptions {
@@ -51,7 +51,12 @@ export interface ReportedSkip {
 export interface FixResult {
   input: string;
   output: string;
+  /** The text changed, or a fix creates a file. */
   changed: boolean;
+  /** Files to create (applied fixes only), e.g. a proposed .dockerignore. */
+  newFiles: NewFile[];
+  /** Files review fixes would create without --unsafe (shown in --dry-run, never written). */
+  proposedFiles: NewFile[];
   fixes: ReportedFix[];
   skips: ReportedSkip[];
   passes: number;
@@ -103,6 +108,8 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
       output: input,
       changed: false,
       fixes: [],
+      newFiles: [],
+      proposedFiles: [],
       skips: [{ transform: '*', reason: 'ignored', message: 'the file says `# dockerfix-ignore`', line: 1 }],
       passes: 0,
     };
@@ -116,6 +123,10 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
   };
   const toInputLine = (offset: number): number => inputModel.lines.lineAt(toInputOffset(offset)) + 1;
   const touchedLines = (fix: FixProposal): [number, number] => {
+    if (fix.edits.length === 0) {
+      const l = toInputLine(fix.at);
+      return [l, l];
+    }
     let first = Infinity;
     let last = -Infinity;
     for (const e of fix.edits) {
@@ -129,9 +140,11 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
   };
 
   const fixes: ReportedFix[] = [];
+  const newFiles = new Map<string, string>();
   for (let pass = 1; pass <= maxPasses; pass++) {
     let changed = false;
     const pending: ReportedFix[] = [];
+    const proposed = new Map<string, string>();
     const skips: ReportedSkip[] = [];
     let lastChanger = '';
     for (const transform of transforms) {
@@ -162,7 +175,11 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
           });
           continue;
         }
+        // A file already created by an earlier pass is not proposed again.
+        if (fix.newFiles?.length && fix.newFiles.every((f) => newFiles.has(f.path)) && fix.edits.length === 0)
+          continue;
         if (fix.safety === 'review' && !options.unsafe) {
+          for (const f of fix.newFiles ?? []) proposed.set(f.path, f.content);
           pending.push({
             transform: id,
             message: fix.message,
@@ -180,6 +197,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
         }
         accepted.push(fix);
         for (const e of fix.edits) acceptedEdits.add(e);
+        for (const f of fix.newFiles ?? []) if (!newFiles.has(f.path)) newFiles.set(f.path, f.content);
       }
       if (accepted.length === 0) continue;
       for (const fix of accepted) {
@@ -214,7 +232,9 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
       return {
         input,
         output: text,
-        changed: text !== input,
+        changed: text !== input || newFiles.size > 0,
+        newFiles: [...newFiles].map(([file, content]) => ({ path: file, content })),
+        proposedFiles: [...proposed].map(([file, content]) => ({ path: file, content })),
         fixes: [...fixes, ...pending].sort((a, b) => a.line - b.line),
         skips: dedupeSkips(skips),
         passes: pass,

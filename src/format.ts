@@ -161,11 +161,9 @@ export function createReporter(o: ReporterOptions): Reporter {
   return {
     file(job, outcome) {
       if (outcome.error !== null) return errorLine(job.display, outcome.error);
-      if (outcome.status === 'changed') {
-        if (o.action === 'dry-run' && outcome.diff !== null)
-          o.stdout(o.color ? colorDiff(outcome.diff) : outcome.diff);
-        else if (o.action === 'check') o.stdout(job.display + '\n');
-      }
+      // A dry run also shows files that review fixes propose (written only with --write --unsafe).
+      if (o.action === 'dry-run' && outcome.diff) o.stdout(o.color ? colorDiff(outcome.diff) : outcome.diff);
+      else if (outcome.status === 'changed' && o.action === 'check') o.stdout(job.display + '\n');
       notes(job, outcome.fixes, outcome.skips);
     },
     pathError: errorLine,

@@ -67,3 +67,31 @@ export async function writeFileAtomic(file: string, content: string, expected: B
     throw new InputError(`cannot write: ${describeFsError(err)}`, 'write');
   }
 }
+
+/**
+ * Create a new file atomically and never over an existing one: write a temporary file beside it,
+ * fsync, then hard-link it into place (link fails if the name exists) and remove the temporary.
+ */
+export async function createFileAtomic(file: string, content: string): Promise<void> {
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.dockerfix-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+  );
+  let handle: fs.FileHandle | null = null;
+  try {
+    handle = await fs.open(tmp, 'wx', 0o644);
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+    await handle.close();
+    handle = null;
+    await fs.link(tmp, file);
+  } catch (err) {
+    if (handle) await handle.close().catch(() => undefined);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new InputError(`${path.basename(file)} already exists; not overwritten`, 'write');
+    }
+    throw new InputError(`cannot create ${path.basename(file)}: ${describeFsError(err)}`, 'write');
+  } finally {
+    await fs.unlink(tmp).catch(() => undefined);
+  }
+}

@@ -10,8 +10,9 @@ import {
   type ReportedFix,
   type ReportedSkip,
 } from './engine.js';
-import { writeFileAtomic, type ReadResult } from './io.js';
-import { unifiedDiff } from './report.js';
+import path from 'node:path';
+import { createFileAtomic, writeFileAtomic, type ReadResult } from './io.js';
+import { newFileDiff, unifiedDiff } from './report.js';
 import { InputError } from './text.js';
 
 export type Action = 'dry-run' | 'write' | 'check';
@@ -57,15 +58,32 @@ export function processFile(
     if (!(err instanceof InputError)) throw err;
     return failed(err.message);
   }
+  // New files are shown relative to the Dockerfile as the user named it.
+  const shown = (file: string) =>
+    path
+      .join(path.dirname(job.display), path.relative(path.dirname(job.path), file))
+      .split(path.sep)
+      .join('/');
+  let diff: string | null = null;
+  if ((result.changed || result.proposedFiles.length > 0) && wantDiff) {
+    diff = result.output !== result.input ? unifiedDiff(job.display, result.input, result.output) : '';
+    // Files that review fixes propose are shown too (written only with --write --unsafe).
+    for (const f of [...result.newFiles, ...result.proposedFiles])
+      diff += newFileDiff(shown(f.path), f.content);
+  }
   const outcome: FileOutcome = {
     error: null,
     status: result.changed ? 'changed' : 'unchanged',
     fixes: result.fixes,
     skips: result.skips,
-    diff: result.changed && wantDiff ? unifiedDiff(job.display, result.input, result.output) : null,
+    diff,
   };
   if (!result.changed || action !== 'write') return outcome;
-  return writeFileAtomic(job.path, result.output, bytes).then(
+  const write = async () => {
+    if (result.output !== result.input) await writeFileAtomic(job.path, result.output, bytes);
+    for (const f of result.newFiles) await createFileAtomic(f.path, f.content);
+  };
+  return write().then(
     () => outcome,
     (err: unknown) => {
       if (!(err instanceof InputError)) throw err;

@@ -1,6 +1,14 @@
 /** Unified diffs and the summary line. */
 import { createTwoFilesPatch } from 'diff';
 
+/** The diff that creates a file (`--- /dev/null`), as git prints it. */
+export function newFileDiff(displayPath: string, content: string): string {
+  const patch = createTwoFilesPatch('/dev/null', `b/${displayPath}`, '', content, undefined, undefined, {
+    context: 3,
+  });
+  return patch.replace(/^=+\n/, '');
+}
+
 /** A unified diff that `git apply` and `patch -p1` apply (paths prefixed a/ and b/). */
 export function unifiedDiff(displayPath: string, before: string, after: string): string {
   const patch = createTwoFilesPatch(

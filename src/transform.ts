@@ -21,8 +21,15 @@ export interface FixProposal {
   message: string;
   safety: Safety;
   edits: TextEdit[];
+  /** Files the fix creates beside the Dockerfile (absolute paths; never overwrites one). */
+  newFiles?: NewFile[];
   /** Offset of the instruction the fix is about (reported as its line). */
   at: number;
+}
+
+export interface NewFile {
+  path: string;
+  content: string;
 }
 
 export interface SkipProposal {

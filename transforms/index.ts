@@ -3,6 +3,7 @@ import type { Transform } from '../src/transform.js';
 import { apkCache } from './apk-cache.js';
 import { aptCache } from './apt-cache.js';
 import { copyManifestsFirst } from './copy-manifests-first.js';
+import { dockerignoreTransform } from './dockerignore.js';
 import { foldCleanup } from './fold-cleanup.js';
 import { goCache } from './go-cache.js';
 import { mergeAptRuns } from './merge-apt-runs.js';
@@ -24,5 +25,6 @@ export const builtinTransforms: readonly Transform[] = [
   npmCache,
   goCache,
   copyManifestsFirst,
+  dockerignoreTransform,
   syntaxDirective,
 ];

@@ -1,0 +1,139 @@
+/**
+ * dockerignore: a stage that copies the whole build context, with no .dockerignore, sends and
+ * copies everything: .git, node_modules, virtualenvs, caches. Every change to any of them
+ * invalidates the COPY layer and everything after it, and they bloat the image.
+ *
+ * Proposes a new `.dockerignore` (a review fix: a new file is shown in --dry-run and written only
+ * with --write --unsafe) with the entries the context actually holds, never one that would exclude
+ * a file the Dockerfile copies by name or an install reads.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { joinContinuations, type DockerfileModel, type Instruction } from '../src/model.js';
+import type { Transform, TransformResult } from '../src/transform.js';
+import { BuildContext } from './lib/build-context.js';
+import { quote } from './lib/edit.js';
+
+interface Matcher {
+  add(patterns: string): Matcher;
+  ignores(p: string): boolean;
+}
+const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as () => Matcher;
+
+/** Candidate entries: [pattern, is it worth proposing for this context?] */
+const CANDIDATES: [string, (ctx: BuildContext, top: Set<string>, deep: Set<string>) => boolean][] = [
+  ['.git', (_c, top) => top.has('.git')],
+  ['node_modules', (_c, top) => top.has('node_modules') || top.has('package.json')],
+  ['**/node_modules', (_c, _t, deep) => deep.has('node_modules')],
+  ['**/__pycache__', (_c, _t, deep) => deep.has('__pycache__') || deep.has('*.py')],
+  ['**/*.py[cod]', (_c, _t, deep) => deep.has('*.py')],
+  ['.venv', (_c, top) => top.has('.venv')],
+  ['venv', (c, top) => top.has('venv') && fs.existsSync(path.join(c.dir, 'venv', 'pyvenv.cfg'))],
+  ['.pytest_cache', (_c, top) => top.has('.pytest_cache')],
+  ['.mypy_cache', (_c, top) => top.has('.mypy_cache')],
+  ['.tox', (_c, top) => top.has('.tox')],
+  ['.idea', (_c, top) => top.has('.idea')],
+  ['.vscode', (_c, top) => top.has('.vscode')],
+  ['**/.DS_Store', (_c, _t, deep) => deep.has('.DS_Store')],
+  ['npm-debug.log*', (_c, top) => [...top].some((n) => n.startsWith('npm-debug.log'))],
+];
+
+export const dockerignoreTransform: Transform = {
+  meta: {
+    id: 'dockerignore',
+    title: 'Propose a .dockerignore for a context copied whole',
+    description:
+      'When a stage copies the whole build context (`COPY . .`) and the context has no .dockerignore, ' +
+      'proposes one with the entries the context holds (.git, node_modules, __pycache__ and *.pyc, ' +
+      'virtualenvs, tool caches, editor folders), leaving out any entry that would exclude a file the ' +
+      'Dockerfile names. A new file: a review fix, written only with --write --unsafe.',
+    why:
+      'Without .dockerignore every file is sent to the builder and copied: a change to .git or a local ' +
+      'node_modules invalidates the COPY layer and all after it, and the image carries them.',
+    seeds: ['004_6a644e14f3cd586c.txt'],
+    safety: 'review',
+    modes: ['buildkit', 'portable'],
+    example: {
+      before: 'COPY . .\n(no .dockerignore; the context holds .git and node_modules)\n',
+      after: '.dockerignore:\n.git\nnode_modules\n',
+    },
+  },
+  run(model, context) {
+    const result: TransformResult = { fixes: [], skips: [] };
+    const copy = model.instructions.find((i) => copiesWholeContext(model, i));
+    if (!copy) return result;
+    const ctx = BuildContext.open(context.contextDir ?? null, context.filePath);
+    if (!ctx || ctx.ignoreFile !== null) return result;
+    const top = new Set(ctx.entries());
+    const deep = scan(ctx.dir);
+    let entries = CANDIDATES.filter(([, wanted]) => wanted(ctx, top, deep)).map(([p]) => p);
+    // Never exclude what the Dockerfile names as a COPY/ADD source.
+    const named = namedSources(model);
+    entries = entries.filter((e) => {
+      const m = dockerignore().add(e);
+      return !named.some((n) => m.ignores(n));
+    });
+    if (entries.length === 0) return result;
+    const content =
+      '# Proposed by dockerfix: files the image build does not need (review before committing).\n' +
+      entries.join('\n') +
+      '\n';
+    result.fixes.push({
+      message: `Proposed a .dockerignore (${entries.join(', ')}): ${quote(copy)} sends and copies the whole context`,
+      safety: 'review',
+      edits: [],
+      newFiles: [{ path: path.join(ctx.dir, '.dockerignore'), content }],
+      at: copy.start,
+    });
+    return result;
+  },
+};
+
+function copiesWholeContext(model: DockerfileModel, i: Instruction): boolean {
+  if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.flags.some((f) => f.name === 'from')) return false;
+  const words = joinContinuations(model.text, i.argsStart, i.end, model.escape).text.trim().split(/\s+/);
+  return words.length >= 2 && words.slice(0, -1).some((w) => w === '.' || w === './');
+}
+
+/** Sources named by COPY/ADD (not `.`), as context-relative paths. */
+function namedSources(model: DockerfileModel): string[] {
+  const out: string[] = [];
+  for (const i of model.instructions) {
+    if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.flags.some((f) => f.name === 'from')) continue;
+    const words = joinContinuations(model.text, i.argsStart, i.end, model.escape).text.trim().split(/\s+/);
+    for (const w of words.slice(0, -1)) {
+      const n = BuildContext.normalize(w);
+      if (n && n !== '.' && !w.startsWith('[')) out.push(n);
+    }
+  }
+  return out;
+}
+
+/** Names seen in the context (directories by name, Python files as `*.py`), a bounded walk. */
+function scan(root: string): Set<string> {
+  const seen = new Set<string>();
+  let budget = 5000;
+  const walk = (dir: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (--budget < 0) return;
+      if (e.name === '.DS_Store') seen.add('.DS_Store');
+      if (e.isFile() && e.name.endsWith('.py')) seen.add('*.py');
+      if (!e.isDirectory() || e.isSymbolicLink()) continue;
+      if (e.name === 'node_modules' || e.name === '__pycache__') {
+        seen.add(e.name);
+        continue;
+      }
+      if (e.name === '.git' || depth >= 6) continue;
+      walk(path.join(dir, e.name), depth + 1);
+    }
+  };
+  walk(root, 0);
+  return seen;
+}
