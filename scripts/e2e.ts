@@ -25,6 +25,8 @@ interface CaseSpec {
   lists?: ('pip' | 'npm' | 'go')[];
   /** How to add one dependency for the warm rebuild. */
   cacheBump?: { file: string; find: string; replace: string } | { copy: Record<string, string> };
+  /** Change a source file and rebuild: the install step must come from the layer cache. */
+  sourceChange?: { file: string; append: string; installStep: string };
 }
 
 interface CaseResult {
@@ -38,6 +40,8 @@ interface CaseResult {
   treesEqual: boolean | null;
   treeDetail: string;
   cache: { cold: string; warm: string; ratio: number | null; note: string } | null;
+  /** After a source change: was the install step cached, as written and as rewritten? */
+  installCached: { original: boolean; fixed: boolean } | null;
   seconds: number;
   failures: string[];
 }
@@ -151,6 +155,7 @@ function runCase(name: string): CaseResult {
     treesEqual: null,
     treeDetail: '',
     cache: null,
+    installCached: null,
     seconds: 0,
     failures: [],
   };
@@ -173,9 +178,9 @@ function runCase(name: string): CaseResult {
     );
     const report = JSON.parse(fix.stdout.trim().split('\n')[0]) as {
       status: string;
-      edits: { transform: string }[];
+      edits: { transform: string; applied: boolean }[];
     };
-    result.transforms = [...new Set(report.edits.map((e) => e.transform))];
+    result.transforms = [...new Set(report.edits.filter((e) => e.applied).map((e) => e.transform))];
     if (report.status !== 'changed') fail('dockerfix changed nothing');
 
     const tagO = `dockerfix-e2e/${name}:original`;
@@ -215,6 +220,23 @@ function runCase(name: string): CaseResult {
       : `only original: ${onlyA.slice(0, 5).join(' ')}; only rewritten: ${onlyB.slice(0, 5).join(' ')}`;
     if (!result.treesEqual) fail(`file trees differ (${result.treeDetail})`);
 
+    if (spec.sourceChange) {
+      const sc = spec.sourceChange;
+      const cachedAfterChange = (dir: string, tag: string): boolean => {
+        fs.appendFileSync(path.join(dir, sc.file), sc.append);
+        const b = build(dir, tag);
+        if (!b.ok) fail(`the rebuild after a source change failed in ${tag}`);
+        const step = [...b.log.matchAll(/^#(\d+) \[[^\]]*\] RUN (.*)$/gm)].find((m) =>
+          m[2].includes(sc.installStep),
+        );
+        return step !== undefined && new RegExp(`^#${step[1]} CACHED`, 'm').test(b.log);
+      };
+      result.installCached = {
+        original: cachedAfterChange(orig, tagO),
+        fixed: cachedAfterChange(fixed, tagF),
+      };
+      if (!result.installCached.fixed) fail(`\`${sc.installStep}\` was not cached after a source change`);
+    }
     if (spec.cacheBump) {
       // Cold: an empty build cache. Warm: one more dependency, cache mounts kept.
       run(['builder', 'prune', '-af']);
@@ -272,8 +294,8 @@ function writeResults(results: CaseResult[], seconds: number): void {
     '',
     `Last run: ${new Date().toISOString().slice(0, 10)}, Docker engine ${engine}, Node ${process.version}, ${os.cpus().length} cores; ${seconds.toFixed(0)} s in all.`,
     '',
-    '| case | transforms | builds (orig / fixed) | image size orig → fixed | same packages | same files (apart from caches) | warm / cold download | result |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| case | transforms | builds (orig / fixed) | image size orig → fixed | same packages | same files (apart from caches) | warm / cold download | install cached after a code change (orig / fixed) | result |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const size = r.sizes
@@ -282,8 +304,11 @@ function writeResults(results: CaseResult[], seconds: number): void {
     const cache = r.cache
       ? `${r.cache.warm} / ${r.cache.cold}${r.cache.ratio === null ? '' : ` = ${(r.cache.ratio * 100).toFixed(1)}%`}`
       : 'n/a';
+    const cached = r.installCached
+      ? `${r.installCached.original ? 'yes' : 'no'} / ${r.installCached.fixed ? 'yes' : '**no**'}`
+      : 'n/a';
     lines.push(
-      `| \`${r.name}\` | ${r.transforms.join(', ') || '—'} | ${yes(r.built.original)} / ${yes(r.built.fixed)} | ${size} | ${yes(r.packagesEqual)} (${r.packagesDetail || '—'}) | ${yes(r.treesEqual)} (${r.treeDetail || '—'}) | ${cache} | ${r.failures.length === 0 ? 'pass' : '**FAIL**'} |`,
+      `| \`${r.name}\` | ${r.transforms.join(', ') || '—'} | ${yes(r.built.original)} / ${yes(r.built.fixed)} | ${size} | ${yes(r.packagesEqual)} (${r.packagesDetail || '—'}) | ${yes(r.treesEqual)} (${r.treeDetail || '—'}) | ${cache} | ${cached} | ${r.failures.length === 0 ? 'pass' : '**FAIL**'} |`,
     );
   }
   lines.push('');
