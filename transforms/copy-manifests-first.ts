@@ -72,11 +72,13 @@ export const copyManifestsFirst: Transform = {
   },
   run(model, context) {
     const result: TransformResult = { fixes: [], skips: [] };
-    const ctx = BuildContext.open(context.contextDir ?? null, context.filePath);
+    // The context is read only when there is a full-context COPY to plan for.
+    let ctx: BuildContext | null | undefined;
     for (const stage of model.stages) {
       for (const instr of stage.instructions) {
         const copy = fullContextCopy(model, instr);
         if (!copy) continue;
+        if (ctx === undefined) ctx = BuildContext.open(context.contextDir ?? null, context.filePath);
         const outcome = plan(model, stage, instr, copy, ctx);
         if (outcome === null) continue;
         if ('edits' in outcome) result.fixes.push(outcome);
