@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { APT, APT_FIXED, cliPath, repoRoot, runCli, tempDir, read, tree } from './helpers.js';
+import { APT, APT_FIXED, cliPath, repoRoot, runCli, read, tree } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const PIP = 'FROM python:3.12\nRUN pip install flask\n';

@@ -13,7 +13,8 @@
  */
 import path from 'node:path';
 import { lilconfigSync, type LilconfigResult } from 'lilconfig';
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type picomatchType from 'picomatch';
 import type { FixOptions } from './engine.js';
 import { InputError } from './text.js';
 import type { Mode } from './transform.js';
@@ -48,6 +49,12 @@ export interface CliSettings {
   /** `--context DIR`, absolute. */
   contextDir?: string;
 }
+
+// picomatch is loaded when a config has overrides, not on every start.
+const require = createRequire(import.meta.url);
+let picomatchFn: typeof picomatchType | null = null;
+const picomatch = (...args: Parameters<typeof picomatchType>) =>
+  (picomatchFn ??= require('picomatch') as typeof picomatchType)(...args);
 
 export class ConfigResolver {
   private readonly explorer = lilconfigSync('dockerfix', { searchPlaces: SEARCH_PLACES });

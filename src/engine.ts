@@ -7,7 +7,7 @@ import { parseDockerfile, type DockerfileModel } from './model.js';
 import { initShellParser } from './shell.js';
 import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
 import { InputError } from './text.js';
-import type { FixProposal, Mode, NewFile, Safety, TextEdit, Transform } from './transform.js';
+import type { FixProposal, Mode, NewFile, Safety, Transform } from './transform.js';
 import { builtinTransforms } from '../transforms/index.js';
 
 export interface FixOptions {
@@ -101,6 +101,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
 
   let text = input;
   let model = parseDockerfile(text);
+  let ignores = ignoredRanges(model);
   const inputModel = model;
   if (ignoresWholeFile(model)) {
     return {
@@ -159,7 +160,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
         skips.push({ transform: id, reason: s.reason, message: s.message, line: toInputLine(s.at) });
       const accepted: FixProposal[] = [];
       const acceptedEdits = new EditSet();
-      const ignored = ignoredRanges(model, id);
+      const ignored = ignores.filter((r) => r.ids.length === 0 || r.ids.includes(id));
       for (const fix of result.fixes) {
         const hit = ignored.find(
           (r) =>
@@ -216,6 +217,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
       text = next;
       try {
         model = parseDockerfile(text);
+        ignores = ignoredRanges(model);
       } catch (err) {
         throw new VerifyError(
           `transform ${id} produced text that does not parse (${(err as Error).message})`,
@@ -278,21 +280,29 @@ function ignoresWholeFile(model: DockerfileModel): boolean {
   return false;
 }
 
+interface IgnoredRange {
+  start: number;
+  end: number;
+  /** 1-based line of the comment. */
+  line: number;
+  /** The transforms it names; empty means all. */
+  ids: string[];
+}
+
 /**
- * Instructions a transform must not touch: the next instruction after a
- * `# dockerfix-ignore-next-line [ids]` comment (all transforms when no ids are listed).
+ * Instructions transforms must not touch: the next instruction after a
+ * `# dockerfix-ignore-next-line [ids]` comment. Read once per parsed model.
  */
-function ignoredRanges(model: DockerfileModel, id: string): { start: number; end: number; line: number }[] {
-  const out: { start: number; end: number; line: number }[] = [];
+function ignoredRanges(model: DockerfileModel): IgnoredRange[] {
+  const out: IgnoredRange[] = [];
   if (!model.text.includes('dockerfix-ignore-next-line')) return out;
   for (let l = 0; l < model.lines.lineCount; l++) {
     if (model.lineKinds[l] !== 'comment') continue;
     const m = IGNORE_NEXT.exec(model.lines.lineText(l));
     if (!m) continue;
-    const ids = m[1].split(/[\s,]+/).filter(Boolean);
-    if (ids.length > 0 && !ids.includes(id)) continue;
     const next = model.instructions.find((i) => i.startLine > l);
-    if (next) out.push({ start: next.start, end: next.end, line: l + 1 });
+    if (next)
+      out.push({ start: next.start, end: next.end, line: l + 1, ids: m[1].split(/[\s,]+/).filter(Boolean) });
   }
   return out;
 }

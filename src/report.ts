@@ -1,29 +1,26 @@
 /** Unified diffs and the summary line. */
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
+
+// jsdiff is loaded when a diff is printed (--check and --write never need it).
+const require = createRequire(import.meta.url);
+
+/** A unified diff between two named texts, without the `=====` banner jsdiff prints first. */
+function patch(oldName: string, newName: string, before: string, after: string): string {
+  const { createTwoFilesPatch } = require('diff') as typeof import('diff');
+  return createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: 3 }).replace(
+    /^=+\n/,
+    '',
+  );
+}
 
 /** The diff that creates a file (`--- /dev/null`), as git prints it. */
 export function newFileDiff(displayPath: string, content: string): string {
-  const patch = createTwoFilesPatch('/dev/null', `b/${displayPath}`, '', content, undefined, undefined, {
-    context: 3,
-  });
-  return patch.replace(/^=+\n/, '');
+  return patch('/dev/null', `b/${displayPath}`, '', content);
 }
 
 /** A unified diff that `git apply` and `patch -p1` apply (paths prefixed a/ and b/). */
 export function unifiedDiff(displayPath: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(
-    `a/${displayPath}`,
-    `b/${displayPath}`,
-    before,
-    after,
-    undefined,
-    undefined,
-    {
-      context: 3,
-    },
-  );
-  // Drop the `=====` banner line that jsdiff prints before the headers.
-  return patch.replace(/^=+\n/, '');
+  return patch(`a/${displayPath}`, `b/${displayPath}`, before, after);
 }
 
 export interface Totals {

@@ -53,7 +53,7 @@ export const apkCache: Transform = {
   },
   run(model) {
     const result: TransformResult = { fixes: [], skips: [] };
-    for (const run of findRuns(model, spec, result.skips)) {
+    for (const run of findRuns(model, spec)) {
       const instr = run.view.instr;
       // Someone set up apk caching on purpose: /etc/apk/cache, or a cache mount.
       if (/\/etc\/apk\/cache|\/var\/cache\/apk/.test(instr.text) && existingMounts(instr).length > 0)

@@ -8,13 +8,13 @@
  * Both modes take the package lists out of the layers, so every apt RUN of the chain that reads
  * them must fetch them itself (`apt-get update` in the same RUN); otherwise the chain is left alone.
  */
-import { commentBlockStart, type DockerfileModel, type Instruction, type Stage } from '../src/model.js';
+import { commentBlockStart, type DockerfileModel, type Instruction } from '../src/model.js';
 import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/transform.js';
 import { appendedCommands, checkAppendable, contentEnd, lineBreakOf, quote } from './lib/edit.js';
-import { cleanupsFor, planMounts, skip, type PlannedRun, type Skip } from './lib/cache-mount.js';
+import { planMounts, skip, type PlannedRun, type Skip } from './lib/cache-mount.js';
 import { existingMounts, frontendProblem } from './lib/mounts.js';
 import { aptSubcommand, invocation, type Invocation } from './lib/packages.js';
-import { runContext, stageChain } from './lib/run-context.js';
+import { familyRoot, runContext, stageChain } from './lib/run-context.js';
 import { runView, type RunView } from './lib/run-view.js';
 import { commandBase } from '../src/shell.js';
 
@@ -62,10 +62,6 @@ function aptInvocations(view: RunView): Invocation[] {
       out.push(inv);
   }
   return out;
-}
-
-function familyRoot(model: DockerfileModel, stage: Stage): number {
-  return stageChain(model, stage)[0].index;
 }
 
 /** Why the chain cannot take the lists out of its layers, or null. */
@@ -239,7 +235,6 @@ function portable(model: DockerfileModel, runs: AptRun[], result: TransformResul
       )
     )
       continue;
-    const cleaned = cleanupsFor(r.view, ['/var/lib/apt/lists'], []);
     const anyListsRm = r.view.commands.some(({ command }) => {
       const inv = invocation(command);
       return (
@@ -247,7 +242,7 @@ function portable(model: DockerfileModel, runs: AptRun[], result: TransformResul
         command.args.some((a) => a.value !== null && a.value.startsWith('/var/lib/apt/lists'))
       );
     });
-    if (cleaned.steps.length > 0 || cleaned.operands.length > 0 || anyListsRm) continue;
+    if (anyListsRm) continue;
     if (r.view.form !== 'shell') {
       result.skips.push({
         reason: 'not-appendable',

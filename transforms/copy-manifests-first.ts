@@ -11,7 +11,9 @@ import { joinContinuations, type DockerfileModel, type Instruction, type Stage }
 import { soleCommand } from '../src/shell.js';
 import type { FixProposal, SkipProposal, Transform, TransformResult } from '../src/transform.js';
 import { BuildContext } from './lib/build-context.js';
+import { copyArgs } from './lib/copy-args.js';
 import { lineBreakOf, quote } from './lib/edit.js';
+import { existingMounts } from './lib/mounts.js';
 import {
   aptSubcommand,
   cacheCleaned,
@@ -78,7 +80,7 @@ export const copyManifestsFirst: Transform = {
       for (const instr of stage.instructions) {
         const copy = fullContextCopy(model, instr);
         if (!copy) continue;
-        if (ctx === undefined) ctx = BuildContext.open(context.contextDir ?? null, context.filePath);
+        if (ctx === undefined) ctx = BuildContext.of(context);
         const outcome = plan(model, stage, instr, copy, ctx);
         if (outcome === null) continue;
         if ('edits' in outcome) result.fixes.push(outcome);
@@ -97,15 +99,12 @@ interface FullCopy {
 
 /** `COPY . DEST`, `COPY ./ DEST`, `ADD . DEST` (shell form, no --from). */
 function fullContextCopy(model: DockerfileModel, instr: Instruction): FullCopy | null {
-  if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return null;
-  if (instr.flags.some((f) => f.name === 'from' || f.name === 'parents' || f.name === 'exclude')) return null;
-  if (instr.text.includes('<<')) return null;
-  const args = joinContinuations(model.text, instr.argsStart, instr.end, model.escape).text.trim();
-  if (args.startsWith('[')) return null;
-  const words = args.split(/\s+/);
-  if (words.length !== 2 || (words[0] !== '.' && words[0] !== './')) return null;
+  const args = copyArgs(model, instr);
+  if (!args || !args.fromContext || args.json || args.sources.length !== 1) return null;
+  if (args.sources[0] !== '.' && args.sources[0] !== './') return null;
+  if (instr.flags.some((f) => f.name === 'parents' || f.name === 'exclude')) return null;
   const flags = instr.flags.map((f) => model.text.slice(f.start, f.end)).join(' ');
-  return { flags, dest: words[1] };
+  return { flags, dest: args.dest };
 }
 
 function plan(
@@ -247,14 +246,7 @@ function runNeeds(run: Instruction, ctx: BuildContext | null): 'system' | Needs 
   const script = run.script();
   if (!script || script.hasError) return null;
   // A bind mount can read the tree; cache, tmpfs, secret and ssh mounts cannot.
-  const bind = run.flags.some(
-    (f) =>
-      f.name === 'mount' &&
-      !['cache', 'tmpfs', 'secret', 'ssh'].includes(
-        f.options.find((o) => o.name === 'type')?.value ?? 'bind',
-      ),
-  );
-  if (bind) return null;
+  if (existingMounts(run).some((m) => !['cache', 'tmpfs', 'secret', 'ssh'].includes(m.type))) return null;
   const manifests: Manifest[] = [];
   let installs = 0;
   let system = true;

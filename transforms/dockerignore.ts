@@ -9,17 +9,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { joinContinuations, type DockerfileModel, type Instruction } from '../src/model.js';
+import type { DockerfileModel, Instruction } from '../src/model.js';
+import { copyArgs } from './lib/copy-args.js';
 import type { Transform, TransformResult } from '../src/transform.js';
-import { BuildContext } from './lib/build-context.js';
+import { BuildContext, dockerignore } from './lib/build-context.js';
 import { quote } from './lib/edit.js';
-
-interface Matcher {
-  add(patterns: string): Matcher;
-  ignores(p: string): boolean;
-}
-const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as () => Matcher;
 
 /** Candidate entries: [pattern, is it worth proposing for this context?] */
 const CANDIDATES: [string, (ctx: BuildContext, top: Set<string>, deep: Set<string>) => boolean][] = [
@@ -63,7 +57,7 @@ export const dockerignoreTransform: Transform = {
     const result: TransformResult = { fixes: [], skips: [] };
     const copy = model.instructions.find((i) => copiesWholeContext(model, i));
     if (!copy) return result;
-    const ctx = BuildContext.open(context.contextDir ?? null, context.filePath);
+    const ctx = BuildContext.of(context);
     if (!ctx || ctx.ignoreFile !== null) return result;
     const top = new Set(ctx.entries());
     const deep = scan(ctx.dir);
@@ -91,20 +85,19 @@ export const dockerignoreTransform: Transform = {
 };
 
 function copiesWholeContext(model: DockerfileModel, i: Instruction): boolean {
-  if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.flags.some((f) => f.name === 'from')) return false;
-  const words = joinContinuations(model.text, i.argsStart, i.end, model.escape).text.trim().split(/\s+/);
-  return words.length >= 2 && words.slice(0, -1).some((w) => w === '.' || w === './');
+  const args = copyArgs(model, i);
+  return args !== null && args.fromContext && args.sources.some((w) => w === '.' || w === './');
 }
 
 /** Sources named by COPY/ADD (not `.`), as context-relative paths. */
 function namedSources(model: DockerfileModel): string[] {
   const out: string[] = [];
   for (const i of model.instructions) {
-    if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.flags.some((f) => f.name === 'from')) continue;
-    const words = joinContinuations(model.text, i.argsStart, i.end, model.escape).text.trim().split(/\s+/);
-    for (const w of words.slice(0, -1)) {
+    const args = copyArgs(model, i);
+    if (!args?.fromContext) continue;
+    for (const w of args.sources) {
       const n = BuildContext.normalize(w);
-      if (n && n !== '.' && !w.startsWith('[')) out.push(n);
+      if (n && n !== '.') out.push(n);
     }
   }
   return out;

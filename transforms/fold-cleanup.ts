@@ -12,6 +12,8 @@ import {
 } from '../src/shell.js';
 import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/transform.js';
 import { appendedCommands, checkAppendable, contentEnd, quote, removeInstruction } from './lib/edit.js';
+import { copyArgs } from './lib/copy-args.js';
+import { existingMounts } from './lib/mounts.js';
 import {
   CACHE_LABEL,
   cacheCleaned,
@@ -249,28 +251,15 @@ function usesAny(script: ShellScript, files: string[]): boolean {
   return files.length > 0 && script.allCommands.some(({ command }) => mentionsAny(command, files));
 }
 
-/** Where a COPY/ADD writes, if it is a literal absolute path. */
-function copyDestination(instr: Instruction): string | null {
-  const args = instr.text.slice(instr.argsStart - instr.start).trim();
-  if (args.startsWith('[')) {
-    try {
-      const arr = JSON.parse(args) as unknown;
-      return Array.isArray(arr) && typeof arr[arr.length - 1] === 'string'
-        ? (arr[arr.length - 1] as string)
-        : null;
-    } catch {
-      return null;
-    }
-  }
-  const words = args.split(/\s+/);
-  const dest = words[words.length - 1];
-  return dest && !dest.includes('$') ? dest : null;
-}
-
-function copyMayWrite(instr: Instruction, targets: Target[], cacheDirs: string[]): boolean {
-  if (instr.text.includes('<<')) return true; // COPY heredoc: do not reason about it
-  const dest = copyDestination(instr);
-  if (dest === null) return true;
+function copyMayWrite(
+  model: DockerfileModel,
+  instr: Instruction,
+  targets: Target[],
+  cacheDirs: string[],
+): boolean {
+  // Heredoc COPYs, unreadable arguments and variable destinations: assume it may.
+  const dest = copyArgs(model, instr)?.dest ?? null;
+  if (dest === null || dest.includes('$')) return true;
   const d = normalizePath(dest);
   if (!d.startsWith('/') && !d.startsWith('~')) {
     // Relative to WORKDIR: it can only land on a relative file target (caches live at absolute paths).
@@ -301,7 +290,7 @@ function planFold(
     if (kw === 'FROM') break;
     if (NEUTRAL.has(kw)) continue;
     if (kw === 'COPY' || kw === 'ADD') {
-      if (copyMayWrite(prev, targets, cacheDirs)) {
+      if (copyMayWrite(model, prev, targets, cacheDirs)) {
         obstacle ??= skip(
           'instruction-between',
           `${quote(prev)} between the creating RUN and the cleanup may write the removed paths`,
@@ -364,11 +353,7 @@ function planFold(
   const creatorScript = creator.script()!;
   const check = checkAppendable(model, creator, creatorScript, 'creating');
   if (check) return check;
-  for (const mount of creator.flags.filter((f) => f.name === 'mount')) {
-    const target = mount.options.find(
-      (o) => o.name === 'target' || o.name === 'dst' || o.name === 'destination',
-    );
-    const t = target?.value ? normalizePath(target.value) : null;
+  for (const { target: t } of existingMounts(creator)) {
     if (t && cacheDirs.concat(files).some((p) => p === t || p.startsWith(t + '/') || t.startsWith(p + '/'))) {
       return skip(
         'mounted-target',

@@ -18,7 +18,7 @@ import {
   type Skip,
 } from './lib/cache-mount.js';
 import { quote } from './lib/edit.js';
-import type { RunContext } from './lib/run-context.js';
+import { familyRoot, type RunContext } from './lib/run-context.js';
 import { runView } from './lib/run-view.js';
 
 const BUILDS = new Set(['build', 'install', 'test', 'run', 'vet', 'generate', 'get', 'list']);
@@ -84,16 +84,9 @@ const spec: CacheToolSpec = {
   },
 };
 
-function familyOf(model: DockerfileModel, stage: number): number {
-  let s = stage;
-  for (let n = 0; model.stages[s].parent !== null && n < model.stages.length; n++)
-    s = model.stages[s].parent!;
-  return s;
-}
-
 /** Why the modules must stay in the image for this family of stages, or null. */
 function modulesNeededLater(model: DockerfileModel, family: number): Skip | null {
-  const members = model.stages.filter((s) => familyOf(model, s.index) === family);
+  const members = model.stages.filter((s) => familyRoot(model, s) === family);
   const names = new Set(members.flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
   for (const s of members) {
     for (const i of s.instructions) {
@@ -145,8 +138,8 @@ export const goCache: Transform = {
   run(model) {
     const result: TransformResult = { fixes: [], skips: [] };
     const byFamily = new Map<number, PlannedRun[]>();
-    for (const run of findRuns(model, spec, result.skips)) {
-      const f = familyOf(model, run.view.instr.stage);
+    for (const run of findRuns(model, spec)) {
+      const f = familyRoot(model, model.stages[run.view.instr.stage]);
       byFamily.set(f, [...(byFamily.get(f) ?? []), run]);
     }
     for (const [family, runs] of byFamily) {

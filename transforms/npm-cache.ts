@@ -131,7 +131,7 @@ export const npmCache: Transform = {
   },
   run(model, context) {
     const result: TransformResult = { fixes: [], skips: [] };
-    for (const run of findRuns(model, spec(model), result.skips)) {
+    for (const run of findRuns(model, spec(model))) {
       const instr = run.view.instr;
       if (context.mode === 'buildkit') {
         const outcome = planMounts(model, run);

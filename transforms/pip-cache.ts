@@ -132,7 +132,7 @@ export const pipCache: Transform = {
   },
   run(model, context) {
     const result: TransformResult = { fixes: [], skips: [] };
-    const runs = findRuns(model, spec, result.skips);
+    const runs = findRuns(model, spec);
     for (const run of runs) {
       if (context.mode === 'buildkit') {
         const outcome = planMounts(model, run);

@@ -6,15 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import type { TransformContext } from '../../src/transform.js';
 
-interface DockerIgnore {
+export interface DockerIgnore {
   add(patterns: string): DockerIgnore;
   ignores(path: string): boolean;
 }
 // A CommonJS module whose typings declare an ES default export: load it as what it is at runtime.
-const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (o?: {
+export const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (o?: {
   ignorecase?: boolean;
 }) => DockerIgnore;
+
+const opened = new WeakMap<TransformContext, BuildContext | null>();
 
 export class BuildContext {
   private readonly ignorer: DockerIgnore | null;
@@ -30,6 +33,16 @@ export class BuildContext {
     this.ignorer = this.ignoreFile
       ? dockerignore({ ignorecase: false }).add(fs.readFileSync(this.ignoreFile, 'utf8'))
       : null;
+  }
+
+  /**
+   * The build context of the file a fix run is about, read once per run (the context object lives
+   * for one `fixText` call) and shared by the transforms and passes that need it.
+   */
+  static of(context: TransformContext): BuildContext | null {
+    if (!opened.has(context))
+      opened.set(context, BuildContext.open(context.contextDir ?? null, context.filePath));
+    return opened.get(context)!;
   }
 
   /** The context of a Dockerfile, or null when it cannot be read (not a directory, no access). */
@@ -57,23 +70,22 @@ export class BuildContext {
 
   /** A regular file of the context that the builder will send. */
   hasFile(rel: string): boolean {
-    const n = BuildContext.normalize(rel);
-    if (n === null || this.excluded(n)) return false;
-    try {
-      return fs.statSync(path.join(this.dir, n)).isFile();
-    } catch {
-      return false;
-    }
+    return this.kind(rel) === 'file';
   }
 
   /** A directory of the context that the builder will send (not excluded as a whole). */
   hasDir(rel: string): boolean {
+    return this.kind(rel) === 'dir';
+  }
+
+  private kind(rel: string): 'file' | 'dir' | null {
     const n = BuildContext.normalize(rel);
-    if (n === null || this.excluded(n)) return false;
+    if (n === null || this.excluded(n)) return null;
     try {
-      return fs.statSync(path.join(this.dir, n)).isDirectory();
+      const st = fs.statSync(path.join(this.dir, n));
+      return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : null;
     } catch {
-      return false;
+      return null;
     }
   }
 

@@ -4,9 +4,9 @@
  * and environment of the RUN, and in buildkit mode add `--mount=type=cache` for it and take out
  * what would defeat the mount (`--no-cache-dir`, `rm -rf` of the cache, `pip cache purge`, …).
  */
-import type { DockerfileModel, Instruction } from '../../src/model.js';
+import type { DockerfileModel } from '../../src/model.js';
 import { soleCommand, type SimpleCommand, type Step, type Word } from '../../src/shell.js';
-import type { FixProposal, SkipProposal, TextEdit } from '../../src/transform.js';
+import type { FixProposal, TextEdit } from '../../src/transform.js';
 import { quote } from './edit.js';
 import { addMounts, cacheMountFlag, existingMounts, frontendProblem } from './mounts.js';
 import {
@@ -89,8 +89,8 @@ export interface PlannedRun {
   ctx: RunContext;
 }
 
-/** Every RUN in the file that uses the tool, with its view and context. RUNs that cannot be read are skipped with the reason. */
-export function findRuns(model: DockerfileModel, spec: CacheToolSpec, skips: SkipProposal[]): PlannedRun[] {
+/** Every RUN in the file that uses the tool, with its view and context (RUNs that cannot be read are not listed). */
+export function findRuns(model: DockerfileModel, spec: CacheToolSpec): PlannedRun[] {
   const out: PlannedRun[] = [];
   for (const instr of model.instructions) {
     if (instr.keyword !== 'RUN' || !spec.hint.test(instr.text)) continue;
@@ -106,7 +106,6 @@ export function findRuns(model: DockerfileModel, spec: CacheToolSpec, skips: Ski
     }
     if (uses.length > 0) out.push({ view, uses, ctx });
   }
-  void skips;
   return out;
 }
 
@@ -203,7 +202,7 @@ export function planMounts(
   const removed: string[] = [];
   for (const use of uses) {
     for (const w of use.disablingWords) {
-      edits.push(removeWord(model, view, use.command, w));
+      edits.push(removeWord(view, use.command, w));
       removed.push('`' + w.raw + '`');
     }
   }
@@ -226,7 +225,7 @@ export function planMounts(
     }
   }
   for (const { command, word } of cleanups.operands) {
-    edits.push(removeWord(model, view, command, word));
+    edits.push(removeWord(view, command, word));
     removed.push('`rm ' + word.raw + '`');
   }
   if (newFlags.length > 0) edits.push(addMounts(model, instr, newFlags));
@@ -253,8 +252,4 @@ export function planMounts(
     edits,
     at: instr.start,
   };
-}
-
-export function isRun(i: Instruction): boolean {
-  return i.keyword === 'RUN';
 }

@@ -16,9 +16,11 @@ export function existingMounts(instr: Instruction): ExistingMount[] {
     .map((f) => {
       const opt = (n: string[]) => f.options.find((o) => n.includes(o.name))?.value ?? null;
       const target = opt(['target', 'dst', 'destination']);
+      // `$HOME/x` normalises to `~/x`; any other variable leaves the target unknown.
+      const normalized = target === null ? null : normalizePath(target);
       return {
         type: opt(['type']) ?? 'bind',
-        target: target === null || target.includes('$') ? null : normalizePath(target),
+        target: normalized === null || normalized.includes('$') ? null : normalized,
       };
     });
 }

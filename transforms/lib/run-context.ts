@@ -39,17 +39,9 @@ export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
   return chain;
 }
 
-/** The instructions that run before `instr` in its stage chain (ancestors' instructions included). */
-export function instructionsBefore(model: DockerfileModel, instr: Instruction): Instruction[] {
-  const stage = model.stages[instr.stage];
-  const out: Instruction[] = [];
-  for (const s of stageChain(model, stage)) {
-    for (const i of s.instructions) {
-      if (i === instr) return out;
-      out.push(i);
-    }
-  }
-  return out;
+/** The first stage of the chain a stage is built from: stages with the same root share a filesystem. */
+export function familyRoot(model: DockerfileModel, stage: Stage): number {
+  return stageChain(model, stage)[0].index;
 }
 
 interface State {

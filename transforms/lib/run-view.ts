@@ -105,14 +105,9 @@ function jsonStringRanges(text: string, start: number, end: number): Word[] | nu
 }
 
 /** Remove one word (an argument) with the whitespace or `, ` before it. */
-export function removeWord(
-  model: DockerfileModel,
-  view: RunView,
-  command: SimpleCommand,
-  word: Word,
-): TextEdit {
+export function removeWord(view: RunView, command: SimpleCommand, word: Word): TextEdit {
   const idx = command.args.indexOf(word);
-  const prevEnd = idx > 0 ? command.args[idx - 1].end : nameEnd(command);
+  const prevEnd = idx > 0 ? command.args[idx - 1].end : command.nameEnd;
   if (view.form === 'exec') return { start: prevEnd, end: word.end, text: '' };
   const from = view.toSource(prevEnd, prevEnd).start;
   const to = view.toSource(word.start, word.end).end;
@@ -126,14 +121,10 @@ export function insertWordAfter(
   after: Word | null,
   value: string,
 ): TextEdit {
-  const at = after ? after.end : nameEnd(command);
+  const at = after ? after.end : command.nameEnd;
   if (view.form === 'exec') return { start: at, end: at, text: `, ${JSON.stringify(value)}` };
   const s = view.toSource(at - 1, at).end;
   return { start: s, end: s, text: ` ${value}` };
-}
-
-function nameEnd(command: SimpleCommand): number {
-  return command.nameEnd;
 }
 
 /** Is `set -e` (or `-eux`, `-o errexit`) in force at the top level before this offset? */
