@@ -6,7 +6,7 @@ import yargs from 'yargs';
 import { ConfigResolver, type CliSettings } from './config.js';
 import { discover } from './discover.js';
 import { fixText, selectTransforms } from './engine.js';
-import { createReporter, FORMATS, type Format } from './format.js';
+import { createReporter, fixLine, FORMATS, type Format } from './format.js';
 import { readDockerfile } from './io.js';
 import { poolSize, runPool } from './pool.js';
 import { prefetch } from './prefetch.js';
@@ -328,10 +328,7 @@ async function runStdin(options: CliOptions, io: CliIO, custom: Transform[] | un
     const { options: fix } = resolver.optionsFor(filePath, options.settings);
     const result = await fixText(text, { ...fix, transforms: custom, filePath });
     io.stdout(result.output);
-    for (const f of result.fixes) {
-      const note = f.applied ? '' : ' (review: not applied without --unsafe)';
-      io.stderr(`${display}:${f.line}: ${f.transform}: ${f.message}${note}\n`);
-    }
+    for (const f of result.fixes) io.stderr(fixLine(display, f) + '\n');
     return options.action === 'check' && result.changed ? 1 : 0;
   } catch (err) {
     if (!(err instanceof InputError)) throw err;

@@ -56,15 +56,18 @@ export interface Reporter {
   finish(totals: Totals): void;
 }
 
+/** The stderr line for one fix: `path:line: id: message` (with the review note when not applied). */
+export function fixLine(display: string, f: ReportedFix, colors = pc.createColors(false)): string {
+  const note = f.applied ? '' : colors.yellow(' (review: not applied without --unsafe)');
+  return `${display}:${f.line}: ${colors.bold(f.transform)}: ${f.message}${note}`;
+}
+
 export function createReporter(o: ReporterOptions): Reporter {
   const colors = pc.createColors(o.color);
   const errorLine = (display: string, message: string) =>
     o.stderr(`${colors.red('dockerfix')}: ${display}: ${message}\n`);
   const notes = (job: FileJob, fixes: ReportedFix[], skips: ReportedSkip[]) => {
-    for (const f of fixes) {
-      const note = f.applied ? '' : colors.yellow(' (review: not applied without --unsafe)');
-      o.stderr(`${job.display}:${f.line}: ${colors.bold(f.transform)}: ${f.message}${note}\n`);
-    }
+    for (const f of fixes) o.stderr(fixLine(job.display, f, colors) + '\n');
     if (o.verbose) {
       for (const s of skips) {
         o.stderr(`${job.display}:${s.line}: ${s.transform}: ${colors.dim('skipped')}: ${s.message}\n`);
