@@ -106,6 +106,12 @@ describe('RUN forms', () => {
     expect(findHeredocs('echo a<<b')).toEqual([]);
   });
 
+  test('an escaped `\\<<EOF` is a word, not a heredoc: its "body" lines are instructions (BuildKit agrees)', () => {
+    expect(() => parseDockerfile('FROM x\nCOPY \\<<EOF /a\nhello\nEOF\n')).toThrow(
+      "line 3: unknown instruction 'HELLO'",
+    );
+  });
+
   test('an unterminated heredoc is an error', () => {
     expect(() => parseDockerfile('FROM x\nRUN <<EOF\necho\n')).toThrow("heredoc 'EOF' is never terminated");
   });
@@ -122,6 +128,43 @@ describe('RUN forms', () => {
   test('SHELL with bash keeps RUNs parseable; a child stage inherits its parent SHELL', () => {
     const m = parseDockerfile('FROM x AS a\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nFROM a\nRUN echo\n');
     expect(m.instructions[3].run?.posixShell).toBe(true);
+  });
+});
+
+describe('outline', () => {
+  test('directives: only at the top, before any blank line; a valid `# escape=` sets the escape', () => {
+    const m = parseDockerfile('# syntax=docker/dockerfile:1\n# escape=`\nFROM x\nRUN a `\n  b\n');
+    expect([...m.directives]).toEqual([
+      ['syntax', 'docker/dockerfile:1'],
+      ['escape', '`'],
+    ]);
+    expect(m.escape).toBe('`');
+    expect(m.lineKinds.slice(0, 3)).toEqual(['directive', 'directive', 'instruction']);
+    expect(m.instructions[1].endLine).toBe(4);
+    const late = parseDockerfile('\n# escape=`\nFROM x\n');
+    expect([late.escape, late.directives.size, late.lineKinds[1]]).toEqual(['\\', 0, 'comment']);
+  });
+
+  test('flags after a continuation with a comment line inside it; HEALTHCHECK flags stop at CMD', () => {
+    const text =
+      'FROM x\nRUN \\\n# note\n  --mount=type=cache,target=/x \\\n  --network=none true\nHEALTHCHECK --interval=5s CMD curl --fail x\n';
+    const m = parseDockerfile(text);
+    const run = m.instructions[1];
+    expect(run.flags.map((f) => [f.name, f.value, text.slice(f.start, f.end)])).toEqual([
+      ['mount', 'type=cache,target=/x', '--mount=type=cache,target=/x'],
+      ['network', 'none', '--network=none'],
+    ]);
+    expect(text.slice(run.argsStart, run.end)).toBe('true');
+    expect(m.instructions[2].flags.map((f) => f.name)).toEqual(['interval']);
+  });
+
+  test('a BOM before the first instruction; CR-only line breaks; FROM with --platform and AS', () => {
+    const m = parseDockerfile('\ufeffFROM --platform=$BUILDPLATFORM golang:1.22 AS Build\rRUN go version\r');
+    expect(m.stages[0]).toMatchObject({ base: 'golang:1.22', name: 'build' });
+    expect(m.instructions.map((i) => [i.keyword, i.startLine, i.text])).toEqual([
+      ['FROM', 0, 'FROM --platform=$BUILDPLATFORM golang:1.22 AS Build'],
+      ['RUN', 1, 'RUN go version'],
+    ]);
   });
 });
 

@@ -7,9 +7,8 @@ import { ConfigResolver, type CliSettings } from './config.js';
 import { discover } from './discover.js';
 import { fixText, selectTransforms } from './engine.js';
 import { createReporter, fixLine, FORMATS, type Format } from './format.js';
-import { readDockerfile } from './io.js';
+import { readSettled } from './io.js';
 import { poolSize, runPool } from './pool.js';
-import { prefetch } from './prefetch.js';
 import { processFile, type Action, type FileJob, type FileOutcome } from './process-file.js';
 import { startProgress } from './progress.js';
 import type { Totals } from './report.js';
@@ -397,9 +396,11 @@ async function run(
     await runPool(jobs, workers, { action: options.action, fix: {}, wantDiff }, emit);
   } else if (jobs.length > 0) {
     await initShellParser();
-    // Reads run ahead of the (CPU-bound) fixing, a bounded window at a time.
-    for await (const { item, result } of prefetch(jobs, 16, (f) => readDockerfile(f.path))) {
-      emit(item, await processFile(item, result, options.action, { transforms: custom }, wantDiff));
+    for (const job of jobs) {
+      emit(
+        job,
+        await processFile(job, readSettled(job.path), options.action, { transforms: custom }, wantDiff),
+      );
     }
   }
   progress.stop();

@@ -5,7 +5,7 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { mapLimit } from './prefetch.js';
+import { mapLimit } from './map-limit.js';
 
 export interface FoundFile {
   /** The real path to read and write. */

@@ -1,5 +1,5 @@
 /** Reading Dockerfiles safely and writing them back atomically. */
-import { promises as fs } from 'node:fs';
+import fsSync, { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError, MAX_FILE_BYTES, decodeDockerfile, formatBytes } from './text.js';
@@ -10,26 +10,58 @@ export interface ReadResult {
   text: string;
 }
 
-export async function readDockerfile(file: string): Promise<ReadResult> {
+/**
+ * Read a Dockerfile, refusing what is not one (directory, device, too large, binary, not UTF-8).
+ * Synchronous on purpose: the files are small and the fixing is CPU-bound, and each asynchronous
+ * step (open, stat, read, close) is a thread-pool round trip that cost more than the read itself.
+ * Opened non-blocking so that a FIFO named like a Dockerfile is refused instead of waited on.
+ */
+export function readDockerfile(file: string): ReadResult {
   let bytes: Buffer;
+  let fd = -1;
   try {
-    const st = await fs.stat(file);
+    fd = fsSync.openSync(file, fsSync.constants.O_RDONLY | fsSync.constants.O_NONBLOCK);
+    const st = fsSync.fstatSync(fd);
     if (st.isDirectory()) throw new InputError('is a directory', 'unreadable');
     if (!st.isFile()) throw new InputError('not a regular file', 'unreadable');
-    // Refuse before reading a huge file into memory.
     if (st.size > MAX_FILE_BYTES) {
       throw new InputError(
         `file too large (${formatBytes(st.size)}; the limit is ${formatBytes(MAX_FILE_BYTES)})`,
         'too-large',
       );
     }
-    bytes = await fs.readFile(file);
+    // The size may change under us: read to the end, but never past the limit.
+    let buf = Buffer.allocUnsafe(Math.max(st.size, 1024) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buf.length) {
+        if (buf.length > MAX_FILE_BYTES) break;
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, length);
+        buf = bigger;
+      }
+      const n = fsSync.readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    bytes = buf.subarray(0, length);
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(describeFsError(err), 'unreadable');
+  } finally {
+    if (fd !== -1) fsSync.closeSync(fd);
   }
   if (bytes.length === 0) throw new InputError('empty file', 'empty');
   return { bytes, text: decodeDockerfile(bytes) };
+}
+
+/** readDockerfile as a settled result: an unreadable file is an outcome, not an exception. */
+export function readSettled(file: string): PromiseSettledResult<ReadResult> {
+  try {
+    return { status: 'fulfilled', value: readDockerfile(file) };
+  } catch (reason) {
+    return { status: 'rejected', reason };
+  }
 }
 
 /**

@@ -1,10 +1,9 @@
 /**
  * The parsed Dockerfile: stages, instructions with exact source offsets, flags (with `--mount`
  * options), and for RUN the form (shell, exec, heredoc) and the shell script mapped to source
- * offsets. Built once per pass on dockerfile-ast; never mutated.
+ * offsets. Built once per pass (src/split.ts finds the instructions); never mutated.
  */
-import { DockerfileParser } from 'dockerfile-ast';
-import type { Instruction as AstInstruction, Flag as AstFlag, From as AstFrom } from 'dockerfile-ast';
+import { InstructionScanner, escapeOf, readDirectives, splitWords, type Word } from './split.js';
 import { InputError, LineIndex, dominantLineBreak, isBlank } from './text.js';
 import { parseShell, type ShellScript } from './shell.js';
 
@@ -129,48 +128,51 @@ const WINDOWS_IMAGE =
  * in outline (no instructions, unknown instructions, instructions before FROM).
  */
 export function parseDockerfile(text: string): DockerfileModel {
-  const ast = DockerfileParser.parse(text);
   const lines = new LineIndex(text);
-  const escape = ast.getEscapeCharacter();
+  const rawDirectives = readDirectives(text);
+  const escape = escapeOf(rawDirectives);
   const directives = new Map<string, string>();
   const lineKinds: LineKind[] = new Array(lines.lineCount);
   for (let l = 0; l < lines.lineCount; l++) {
     const t = lines.lineText(l);
     lineKinds[l] = isBlank(t) ? 'blank' : /^[ \t]*#/.test(t) ? 'comment' : 'instruction';
   }
-  for (const d of ast.getDirectives()) {
-    directives.set(d.getName().toLowerCase(), d.getValue());
-    lineKinds[d.getRange().start.line] = 'directive';
+  for (const d of rawDirectives) {
+    directives.set(d.name.toLowerCase(), d.value);
+    lineKinds[lines.lineAt(d.start)] = 'directive';
   }
 
-  const astInstructions = ast.getInstructions();
-  if (astInstructions.length === 0) throw new InputError('no Dockerfile instructions', 'not-a-dockerfile');
+  // Directives take whole lines at the top; a BOM is not part of the first instruction.
+  const bodyStart =
+    rawDirectives.length > 0
+      ? (lines.starts[rawDirectives.length] ?? text.length)
+      : text.startsWith('\ufeff')
+        ? 1
+        : 0;
+  const scanner = new InstructionScanner(text, escape, bodyStart);
 
   const instructions: Instruction[] = [];
   const stages: Stage[] = [];
   let shellArgv: string[] | null = null;
   const stageShell: (string[] | null)[] = [];
 
-  // Lines up to here belong to the heredoc body of an earlier instruction.
-  let swallowedThrough = -1;
-  for (const ai of astInstructions) {
-    const keyword = ai.getKeyword().toUpperCase();
-    const range = ai.getRange();
-    if (range.start.line <= swallowedThrough) continue;
-    const start = lines.offsetAt(range.start.line, range.start.character);
-    let end = lines.offsetAt(range.end.line, range.end.character);
-    let endLine = range.end.line;
+  for (let raw = scanner.next(); raw !== null; raw = scanner.next()) {
+    const keyword = raw.keyword.toUpperCase();
+    const start = raw.start;
+    const startLine = lines.lineAt(start);
+    let end = raw.end;
+    let endLine = lines.lineAt(end);
     let heredocs: Heredoc[] = [];
     if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
-      // dockerfile-ast misses `<< 'EOF'` and `3<<A 4<<B`; find heredocs as BuildKit does.
-      const headEnd = logicalLineEnd(lines, range.start.line, escape);
+      // Heredocs are found as BuildKit finds them (`<< 'EOF'`, `3<<A 4<<B`); their bodies are not instructions.
+      const headEnd = logicalLineEnd(lines, startLine, escape);
       const head = joinContinuations(text, start, lines.contentEnd(headEnd), escape).text;
       const markers = findHeredocs(head);
       if (markers.length > 0) {
         heredocs = heredocBodies(lines, headEnd, markers);
         endLine = lines.lineAt(heredocs[heredocs.length - 1].bodyEnd);
         end = lines.contentEnd(endLine);
-        swallowedThrough = endLine;
+        scanner.pos = end;
       } else if (endLine !== headEnd) {
         endLine = headEnd;
         end = lines.contentEnd(headEnd);
@@ -178,25 +180,33 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
     if (!KNOWN_KEYWORDS.has(keyword)) {
       throw new InputError(
-        `line ${range.start.line + 1}: unknown instruction '${truncate(ai.getKeyword(), 30)}'`,
+        `line ${startLine + 1}: unknown instruction '${truncate(keyword, 30)}'`,
         'unknown-instruction',
       );
     }
     if (stages.length === 0 && keyword !== 'FROM' && keyword !== 'ARG') {
-      throw new InputError(`line ${range.start.line + 1}: ${keyword} before the first FROM`, 'no-from');
+      throw new InputError(`line ${startLine + 1}: ${keyword} before the first FROM`, 'no-from');
     }
-    const flags = readFlags(ai, lines, text, start, end);
+    const words =
+      FLAG_KEYWORDS.has(keyword) && (keyword === 'FROM' || hasDoubleDash(text, start, end))
+        ? splitWords(text, raw.keywordEnd, end, escape)
+        : null;
+    const flags = words ? readFlags(keyword, words, text) : [];
     const argsStart = argumentsStart(
       text,
-      flags.length > 0 ? flags[flags.length - 1].end : start + ai.getKeyword().length,
+      flags.length > 0 ? flags[flags.length - 1].end : raw.keywordEnd,
       end,
       escape,
     );
 
     if (keyword === 'FROM') {
-      const from = ai as AstFrom;
-      const base = from.getImage() ?? '';
-      const nameRaw = from.getBuildStage();
+      // FROM [--platform=…] image [AS name]
+      const args = (words ?? []).slice(flags.length);
+      const base = args.length > 0 ? args[0].value : '';
+      const nameRaw =
+        args.length > 2 && args[1].value.toUpperCase() === 'AS'
+          ? text.slice(args[2].start, args[2].end)
+          : null;
       const parentIdx = stages.findIndex((s) => s.name !== null && s.name === base.toLowerCase());
       const parent = parentIdx === -1 ? null : parentIdx;
       const windows = parent !== null ? stages[parent].windows : WINDOWS_IMAGE.test(base);
@@ -232,7 +242,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       keyword,
       start,
       end,
-      startLine: range.start.line,
+      startLine,
       endLine,
       flags,
       argsStart,
@@ -254,6 +264,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
   }
 
+  if (instructions.length === 0) throw new InputError('no Dockerfile instructions', 'not-a-dockerfile');
   // Comment and blank lines inside a continuation belong to the instruction around them.
   for (const i of instructions) for (let l = i.startLine; l <= i.endLine; l++) lineKinds[l] = 'instruction';
   return { text, lines, lineKinds, eol: dominantLineBreak(text), escape, directives, instructions, stages };
@@ -265,8 +276,7 @@ function truncate(s: string, n: number): string {
 
 /**
  * Where the arguments start: past blanks, line continuations and the comment or blank lines inside
- * them (as BuildKit reads them). Computed here because dockerfile-ast's getArguments() rescans the
- * whole instruction on every call, which dominated the parse time.
+ * them (as BuildKit reads them).
  */
 function argumentsStart(text: string, from: number, end: number, escape: string): number {
   let i = from;
@@ -309,21 +319,71 @@ function hasDoubleDash(text: string, start: number, end: number): boolean {
   return false;
 }
 
-function readFlags(ai: AstInstruction, lines: LineIndex, text: string, start: number, end: number): Flag[] {
-  const getFlags = (ai as unknown as { getFlags?: () => AstFlag[] }).getFlags;
-  if (typeof getFlags !== 'function') return [];
-  // Flags come first: no `--` anywhere means none, without asking dockerfile-ast to rescan.
-  if (!hasDoubleDash(text, start, end)) return [];
-  return getFlags.call(ai).map((f) => {
-    const r = f.getRange();
-    return {
-      name: f.getName(),
-      value: f.getValue(),
-      options: f.getOptions().map((o) => ({ name: o.getName(), value: o.getValue() })),
-      start: lines.offsetAt(r.start.line, r.start.character),
-      end: lines.offsetAt(r.end.line, r.end.character),
-    };
-  });
+/** Instructions whose leading `--name[=value]` words are flags. */
+const FLAG_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
+
+/** The leading `--` words: up to the first word without `--` (HEALTHCHECK: up to CMD or NONE). */
+function readFlags(keyword: string, words: Word[], text: string): Flag[] {
+  const flags: Flag[] = [];
+  for (const w of words) {
+    const value = w.value;
+    if (keyword === 'HEALTHCHECK') {
+      const upper = value.toUpperCase();
+      if (upper === 'CMD' || upper === 'NONE') break;
+    } else if (!value.includes('--')) {
+      break;
+    }
+    if (!value.startsWith('--')) continue;
+    const eq = value.indexOf('=');
+    const rawEq = text.slice(w.start, w.end).indexOf('=');
+    let name: string;
+    let flagValue: string | null;
+    if (rawEq === -1) {
+      name = value.slice(2);
+      flagValue = null;
+    } else if (rawEq === value.length - 1) {
+      name = value.substring(2, rawEq);
+      flagValue = '';
+    } else {
+      name = value.substring(2, eq);
+      flagValue = value.substring(eq + 1);
+    }
+    flags.push({
+      name,
+      value: flagValue,
+      options: flagValue === null ? [] : flagOptions(flagValue),
+      start: w.start,
+      end: w.end,
+    });
+  }
+  return flags;
+}
+
+/** `type=cache,target=/x` → options in order; a value without `=` has no options. */
+function flagOptions(value: string): FlagOption[] {
+  const options: FlagOption[] = [];
+  let nameStart = -1;
+  let valueStart = -1;
+  let hasOptions = false;
+  const option = (valueEnd: number): FlagOption =>
+    valueStart === -1
+      ? { name: value.substring(nameStart, valueEnd), value: null }
+      : { name: value.substring(nameStart, valueStart - 1), value: value.substring(valueStart, valueEnd) };
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '=') {
+      hasOptions = true;
+      if (valueStart === -1) valueStart = i + 1;
+    } else if (c === ',') {
+      options.push(option(i));
+      nameStart = -1;
+      valueStart = -1;
+    } else if (nameStart === -1) {
+      nameStart = i;
+    }
+  }
+  if (hasOptions && nameStart !== -1) options.push(option(value.length));
+  return options;
 }
 
 function readRun(

@@ -15,7 +15,8 @@ export interface PoolTask {
   jobs: { index: number; job: FileJob }[];
 }
 
-export type PoolReply = { index: number; outcome: FileOutcome } | { fatal: string };
+/** One reply per batch: a message per file cost more than fixing the file. */
+export type PoolReply = { outcomes: { index: number; outcome: FileOutcome }[] } | { fatal: string };
 
 export const POOL_MIN_FILES = 400;
 const BATCH = 48;
@@ -48,21 +49,19 @@ export async function runPool(
     let live = 0;
     let failed = false;
     const workers: Worker[] = [];
-    const send = (w: Worker, pending: { n: number }) => {
+    const send = (w: Worker) => {
       if (nextToSend >= jobs.length) {
-        if (pending.n === 0) void w.terminate();
+        void w.terminate();
         return;
       }
       const slice = [];
       for (let k = 0; k < BATCH && nextToSend < jobs.length; k++, nextToSend++) {
         slice.push({ index: nextToSend, job: jobs[nextToSend] });
       }
-      pending.n += slice.length;
       w.postMessage({ ...base, jobs: slice } satisfies PoolTask);
     };
     for (let i = 0; i < size; i++) {
       const w = new Worker(url);
-      const pending = { n: 0 };
       live++;
       workers.push(w);
       w.on('message', (m: PoolReply) => {
@@ -72,10 +71,9 @@ export async function runPool(
           reject(new Error(m.fatal));
           return;
         }
-        results.set(m.index, m.outcome);
-        pending.n--;
+        for (const { index, outcome } of m.outcomes) results.set(index, outcome);
         flush();
-        if (pending.n === 0) send(w, pending);
+        send(w);
       });
       w.on('error', (err) => {
         failed = true;
@@ -90,7 +88,7 @@ export async function runPool(
           else resolve();
         }
       });
-      send(w, pending);
+      send(w);
     }
   });
 }

@@ -37,8 +37,8 @@ export function formatBytes(n: number): string {
 }
 
 /**
- * Offsets where each line starts. Line breaks are counted the way vscode's TextDocument (and so
- * dockerfile-ast's positions) counts them: CRLF, LF and a lone CR.
+ * Offsets where each line starts. CRLF, LF and a lone CR each end a line here, as in editors
+ * (BuildKit breaks only at LF, which is why inserted lines never use a lone CR).
  */
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
