@@ -99,7 +99,10 @@ describe('bad input', () => {
 });
 
 describe('faults', () => {
-  test('SIGKILL during --write leaves every file either original or fully fixed', async () => {
+  test.each([
+    ['one thread', [] as string[]],
+    ['worker pool', ['--jobs', '2']],
+  ])('SIGKILL during --write leaves every file either original or fully fixed (%s)', async (_name, extra) => {
     const root = tempDir();
     const variants = [APT, APT.replace(/\n/g, '\r\n'), 'FROM x\nRUN echo unchanged\n'];
     const fixedOf = new Map([
@@ -115,7 +118,7 @@ describe('faults', () => {
       original.push(v);
       fs.writeFileSync(path.join(dir, 'Dockerfile'), v);
     }
-    const child = spawn(process.execPath, [cliPath, '--write', '.'], {
+    const child = spawn(process.execPath, [cliPath, '--write', ...extra, '.'], {
       cwd: root,
       stdio: 'ignore',
       env: { ...process.env, NODE_OPTIONS: '' },

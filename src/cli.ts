@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import yargs from 'yargs';
+import { helpText, parseCommandLine, UsageError } from './args.js';
 import { ConfigResolver, type CliSettings } from './config.js';
 import { discover } from './discover.js';
 import { fixText, selectTransforms } from './engine.js';
-import { createReporter, fixLine, FORMATS, type Format } from './format.js';
+import { createReporter, fixLine, type Format } from './format.js';
 import { readSettled } from './io.js';
 import { poolSize, runPool } from './pool.js';
 import { processFile, type Action, type FileJob, type FileOutcome } from './process-file.js';
@@ -57,8 +57,6 @@ interface CliOptions {
   transformModules: string[];
 }
 
-class UsageError extends Error {}
-
 const ids = (v: unknown): string[] =>
   (Array.isArray(v) ? v : [v])
     .flatMap((x) => String(x ?? '').split(','))
@@ -66,100 +64,17 @@ const ids = (v: unknown): string[] =>
     .filter(Boolean);
 
 function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
-  let helpOrVersion: string | null = null;
-  const parser = yargs(argv)
-    .scriptName('dockerfix')
-    .usage(
-      '$0 [paths..]\n\n' +
-        'Fix the Dockerfile antipatterns that make images big and rebuilds slow.\n\n' +
-        'Paths are files, directories or globs (default: the current directory). Directories are\n' +
-        'searched for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile,\n' +
-        'honouring .gitignore and skipping node_modules and .git. Settings come from the nearest\n' +
-        '.dockerfixrc.json, dockerfix.config.json or package.json "dockerfix" key; flags win.',
-    )
-    .wrap(100)
-    .option('dry-run', {
-      type: 'boolean',
-      describe: 'Print a unified diff of the fixes; write nothing (the default)',
-    })
-    .option('write', { type: 'boolean', describe: 'Write the fixes in place (atomically)' })
-    .option('check', { type: 'boolean', describe: 'Print the files that would change; exit 1 if any would' })
-    .option('format', {
-      choices: FORMATS,
-      default: 'diff' as Format,
-      describe: 'diff (default), json (one object per file per line), sarif (2.1.0), summary',
-    })
-    .option('only', { type: 'string', describe: 'Run only these transforms (comma-separated ids)' })
-    .option('skip', { type: 'string', describe: 'Do not run these transforms (comma-separated ids)' })
-    .option('mode', {
-      choices: ['buildkit', 'portable'] as const,
-      describe: 'buildkit (default): cache mounts; portable: for builders without RUN --mount',
-    })
-    .option('unsafe', {
-      type: 'boolean',
-      describe: 'Also apply `review` fixes (shown, but not applied, without it)',
-    })
-    .option('add-syntax', {
-      type: 'boolean',
-      describe:
-        'Add `# syntax=docker/dockerfile:1` to files given RUN --mount (pulls that frontend at build time)',
-    })
-    .option('context', {
-      type: 'string',
-      describe:
-        "The build context directory (default: each Dockerfile's directory, or the config's `context`)",
-    })
-    .option('transform', {
-      type: 'string',
-      nargs: 1,
-      describe: 'Load a custom transform module (repeatable); it runs after the built-in ones',
-    })
-    .option('stdin', { type: 'boolean', describe: 'Read one Dockerfile from stdin and print it fixed' })
-    .option('stdin-filepath', {
-      type: 'string',
-      describe: 'With --stdin: the path the text belongs to (for config lookup and messages)',
-    })
-    .option('color', {
-      type: 'boolean',
-      describe: 'Color the diff (default: on a terminal, unless NO_COLOR)',
-    })
-    .option('jobs', {
-      type: 'number',
-      describe: 'Worker threads for large runs (default: one per core from 400 files up; 1 = no workers)',
-    })
-    .option('list-transforms', { type: 'boolean', describe: 'List the transforms and exit' })
-    .option('explain', { type: 'string', describe: 'Explain a transform: what, why, an example, its source' })
-    .option('verbose', {
-      type: 'boolean',
-      describe: 'Also report the candidates left alone, with the reason',
-    })
-    .conflicts('write', 'check')
-    .conflicts('write', 'dry-run')
-    .conflicts('check', 'dry-run')
-    .conflicts('stdin', 'write')
-    .strictOptions()
-    .help()
-    .version()
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
-    })
-    .parserConfiguration({ 'boolean-negation': true });
-  parser.showHelpOnFail(false);
-  const args = parser.parseSync(argv, {}, (_err, _argv, output) => {
-    if (output) helpOrVersion = output;
-  }) as Record<string, unknown>;
-  if (helpOrVersion !== null) {
-    io.stdout(helpOrVersion + '\n');
+  const { values: args, positionals: paths } = parseCommandLine(argv);
+  if (args.help) {
+    io.stdout(helpText());
     return 'done';
   }
-  const jobs = args.jobs === undefined ? null : Number(args.jobs);
-  if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) {
-    throw new UsageError('--jobs must be a whole number ≥ 1');
+  if (args.version) {
+    io.stdout(packageVersion() + '\n');
+    return 'done';
   }
   if (args['stdin-filepath'] !== undefined && !args.stdin)
     throw new UsageError('--stdin-filepath needs --stdin');
-  const paths = ((args._ as unknown[]) ?? []).map(String);
   if (args.stdin && paths.length > 0) throw new UsageError('--stdin takes no paths (use --stdin-filepath)');
   return {
     paths,
@@ -172,15 +87,15 @@ function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
       addSyntax: args['add-syntax'] === true,
       contextDir: typeof args.context === 'string' ? path.resolve(io.cwd, args.context) : undefined,
     },
-    verbose: Boolean(args.verbose),
-    jobs,
-    format: args.format as Format,
+    verbose: args.verbose === true,
+    jobs: typeof args.jobs === 'number' ? args.jobs : null,
+    format: (args.format ?? 'diff') as Format,
     color: typeof args.color === 'boolean' ? args.color : null,
     explain: typeof args.explain === 'string' ? args.explain : null,
-    listTransforms: Boolean(args['list-transforms']),
-    stdin: Boolean(args.stdin),
+    listTransforms: args['list-transforms'] === true,
+    stdin: args.stdin === true,
     stdinFilepath: typeof args['stdin-filepath'] === 'string' ? args['stdin-filepath'] : null,
-    transformModules: (args.transform === undefined ? [] : [args.transform].flat()).map(String),
+    transformModules: (args.transform as string[] | undefined) ?? [],
   };
 }
 

@@ -6,9 +6,12 @@ import { InputError, MAX_FILE_BYTES, decodeDockerfile, formatBytes } from './tex
 import { describeFsError } from './discover.js';
 
 export interface ReadResult {
-  bytes: Buffer;
+  /** The file's text (BOM kept). Decoding is strict, so it re-encodes to exactly the bytes read. */
   text: string;
 }
+
+/** One read buffer per thread, reused: a fresh buffer per file was most of the memory churn of bulk runs. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * Read a Dockerfile, refusing what is not one (directory, device, too large, binary, not UTF-8).
@@ -17,7 +20,7 @@ export interface ReadResult {
  * Opened non-blocking so that a FIFO named like a Dockerfile is refused instead of waited on.
  */
 export function readDockerfile(file: string): ReadResult {
-  let bytes: Buffer;
+  let length = 0;
   let fd = -1;
   try {
     fd = fsSync.openSync(file, fsSync.constants.O_RDONLY | fsSync.constants.O_NONBLOCK);
@@ -30,29 +33,27 @@ export function readDockerfile(file: string): ReadResult {
         'too-large',
       );
     }
-    // The size may change under us: read to the end, but never past the limit.
-    let buf = Buffer.allocUnsafe(Math.max(st.size, 1024) + 1);
-    let length = 0;
+    // The size may change under us: read to the end, but never far past the limit.
+    if (scratch.length <= st.size) scratch = Buffer.allocUnsafe(st.size + 1024);
     for (;;) {
-      if (length === buf.length) {
-        if (buf.length > MAX_FILE_BYTES) break;
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, length);
-        buf = bigger;
+      if (length === scratch.length) {
+        if (scratch.length > MAX_FILE_BYTES) break;
+        const bigger = Buffer.allocUnsafe(scratch.length * 2);
+        scratch.copy(bigger, 0, 0, length);
+        scratch = bigger;
       }
-      const n = fsSync.readSync(fd, buf, length, buf.length - length, null);
+      const n = fsSync.readSync(fd, scratch, length, scratch.length - length, null);
       if (n === 0) break;
       length += n;
     }
-    bytes = buf.subarray(0, length);
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(describeFsError(err), 'unreadable');
   } finally {
     if (fd !== -1) fsSync.closeSync(fd);
   }
-  if (bytes.length === 0) throw new InputError('empty file', 'empty');
-  return { bytes, text: decodeDockerfile(bytes) };
+  if (length === 0) throw new InputError('empty file', 'empty');
+  return { text: decodeDockerfile(scratch.subarray(0, length)) };
 }
 
 /** readDockerfile as a settled result: an unreadable file is an outcome, not an exception. */
@@ -66,11 +67,11 @@ export function readSettled(file: string): PromiseSettledResult<ReadResult> {
 
 /**
  * Replace a file's content atomically: write a temporary file beside it (same mode and owner),
- * fsync it, check the original still holds the bytes we read, then rename over it. A crash at any
+ * fsync it, check the original still holds the text we read (`expected`), then rename over it. A crash at any
  * moment leaves either the old file or the new one. The temporary name starts with a dot so that
  * discovery never mistakes a leftover for a Dockerfile (write-file-atomic names it `Dockerfile.<hash>`).
  */
-export async function writeFileAtomic(file: string, content: string, expected: Buffer): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, expected: string): Promise<void> {
   const st = await fs.stat(file);
   // Root may write anywhere; a file nobody may write is still a statement of intent.
   if ((st.mode & 0o222) === 0) throw new InputError('read-only file; not written', 'write');
@@ -89,7 +90,7 @@ export async function writeFileAtomic(file: string, content: string, expected: B
     await handle.close();
     handle = null;
     const current = await fs.readFile(file);
-    if (!current.equals(expected))
+    if (!current.equals(Buffer.from(expected, 'utf8')))
       throw new InputError('the file changed while it was being fixed; not written', 'changed');
     await fs.rename(tmp, file);
   } catch (err) {

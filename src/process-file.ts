@@ -49,10 +49,8 @@ export function processFile(
     diff: null,
   });
   let result: FixResult;
-  let bytes: Buffer;
   try {
     if (read.status === 'rejected') throw read.reason;
-    bytes = read.value.bytes;
     result = fixTextSync(read.value.text, { ...job.fix, ...fix, filePath: job.path });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
@@ -80,7 +78,7 @@ export function processFile(
   };
   if (!result.changed || action !== 'write') return outcome;
   const write = async () => {
-    if (result.output !== result.input) await writeFileAtomic(job.path, result.output, bytes);
+    if (result.output !== result.input) await writeFileAtomic(job.path, result.output, result.input);
     for (const f of result.newFiles) await createFileAtomic(f.path, f.content);
   };
   return write().then(
