@@ -273,6 +273,9 @@ async function run(
     stderr: io.stderr,
   });
 
+  // The shell parser compiles while discovery and config lookup wait on the file system.
+  const shellReady = initShellParser();
+  shellReady.catch(() => {}); // awaited below
   const found = await discover(options.paths, io.cwd);
   for (const e of found.errors) {
     totals.errors++;
@@ -310,7 +313,7 @@ async function run(
   if (workers > 1) {
     await runPool(jobs, workers, { action: options.action, fix: {}, wantDiff }, emit);
   } else if (jobs.length > 0) {
-    await initShellParser();
+    await shellReady;
     for (const job of jobs) {
       emit(
         job,

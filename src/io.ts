@@ -1,7 +1,6 @@
 /** Reading Dockerfiles safely and writing them back atomically. */
 import fsSync, { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { InputError, MAX_FILE_BYTES, decodeDockerfile, formatBytes } from './text.js';
 import { describeFsError } from './discover.js';
 
@@ -66,6 +65,17 @@ export function readSettled(file: string): PromiseSettledResult<ReadResult> {
 }
 
 /**
+ * A temporary name beside `file`, unique enough: it is created exclusively ('wx') anyway. (Not
+ * node:crypto, whose loading cost more than a one-file run's fixing.)
+ */
+function tempName(file: string): string {
+  const salt = Math.floor(Math.random() * 0x100000000)
+    .toString(16)
+    .padStart(8, '0');
+  return `.${path.basename(file)}.dockerfix-${process.pid}-${salt}.tmp`;
+}
+
+/**
  * Replace a file's content atomically: write a temporary file beside it (same mode and owner),
  * fsync it, check the original still holds the text we read (`expected`), then rename over it. A crash at any
  * moment leaves either the old file or the new one. The temporary name starts with a dot so that
@@ -76,10 +86,7 @@ export async function writeFileAtomic(file: string, content: string, expected: s
   // Root may write anywhere; a file nobody may write is still a statement of intent.
   if ((st.mode & 0o222) === 0) throw new InputError('read-only file; not written', 'write');
   const dir = path.dirname(file);
-  const tmp = path.join(
-    dir,
-    `.${path.basename(file)}.dockerfix-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const tmp = path.join(dir, tempName(file));
   let handle: fs.FileHandle | null = null;
   try {
     handle = await fs.open(tmp, 'wx', st.mode & 0o7777);
@@ -106,10 +113,7 @@ export async function writeFileAtomic(file: string, content: string, expected: s
  * fsync, then hard-link it into place (link fails if the name exists) and remove the temporary.
  */
 export async function createFileAtomic(file: string, content: string): Promise<void> {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.dockerfix-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const tmp = path.join(path.dirname(file), tempName(file));
   let handle: fs.FileHandle | null = null;
   try {
     handle = await fs.open(tmp, 'wx', 0o644);

@@ -87,6 +87,9 @@ export function initShellParser(): Promise<void> {
     const bash = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
     const p = new Parser();
     p.setLanguage(bash);
+    // The first parse compiles the WebAssembly it calls (~15 ms); do it here, where it can overlap
+    // with the caller's file-system work.
+    p.parse('true && x=1 y | z')?.delete();
     parser = p;
   })();
   return initializing;
