@@ -4,7 +4,7 @@
  * offsets. Built once per pass (src/split.ts finds the instructions); never mutated.
  */
 import { InstructionScanner, escapeOf, readDirectives, splitWords, type Word } from './split.js';
-import { InputError, LineIndex, dominantLineBreak, isBlank } from './text.js';
+import { InputError, LineIndex, dominantLineBreak } from './text.js';
 import { parseShell, type ShellScript } from './shell.js';
 
 export interface FlagOption {
@@ -133,10 +133,8 @@ export function parseDockerfile(text: string): DockerfileModel {
   const escape = escapeOf(rawDirectives);
   const directives = new Map<string, string>();
   const lineKinds: LineKind[] = new Array(lines.lineCount);
-  for (let l = 0; l < lines.lineCount; l++) {
-    const t = lines.lineText(l);
-    lineKinds[l] = isBlank(t) ? 'blank' : /^[ \t]*#/.test(t) ? 'comment' : 'instruction';
-  }
+  for (let l = 0; l < lines.lineCount; l++)
+    lineKinds[l] = classifyLine(text, lines.starts[l], lines.contentEnd(l));
   for (const d of rawDirectives) {
     directives.set(d.name.toLowerCase(), d.value);
     lineKinds[lines.lineAt(d.start)] = 'directive';
@@ -166,8 +164,10 @@ export function parseDockerfile(text: string): DockerfileModel {
     if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
       // Heredocs are found as BuildKit finds them (`<< 'EOF'`, `3<<A 4<<B`); their bodies are not instructions.
       const headEnd = logicalLineEnd(lines, startLine, escape);
-      const head = joinContinuations(text, start, lines.contentEnd(headEnd), escape).text;
-      const markers = findHeredocs(head);
+      const headStop = lines.contentEnd(headEnd);
+      const markers = contains(text, '<<', start, headStop)
+        ? findHeredocs(joinContinuations(text, start, headStop, escape).text)
+        : [];
       if (markers.length > 0) {
         heredocs = heredocBodies(lines, headEnd, markers);
         endLine = lines.lineAt(heredocs[heredocs.length - 1].bodyEnd);
@@ -311,12 +311,31 @@ function argumentsStart(text: string, from: number, end: number, escape: string)
   return end;
 }
 
-/** `--` within [start, end) (a bounded scan: indexOf would run on to the end of the file). */
+/** `--` within [start, end). */
 function hasDoubleDash(text: string, start: number, end: number): boolean {
+  return contains(text, '--', start, end);
+}
+
+/** A two-character `pair` within [start, end) (a bounded scan: indexOf would run on to the end of the file). */
+function contains(text: string, pair: string, start: number, end: number): boolean {
+  const a = pair.charCodeAt(0);
+  const b = pair.charCodeAt(1);
   for (let i = start; i + 1 < end; i++) {
-    if (text.charCodeAt(i) === 45 && text.charCodeAt(i + 1) === 45) return true;
+    if (text.charCodeAt(i) === a && text.charCodeAt(i + 1) === b) return true;
   }
   return false;
+}
+
+/** A line's kind from its text in [start, end): blank (`isBlank`), comment (`#` after blanks) or other. */
+function classifyLine(text: string, start: number, end: number): LineKind {
+  let i = start;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  if (i < end && text.charCodeAt(i) === 35) return 'comment';
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 12 && c !== 11 && c !== 0xfeff) return 'instruction';
+  }
+  return 'blank';
 }
 
 /** Instructions whose leading `--name[=value]` words are flags. */
@@ -407,9 +426,8 @@ function logicalLineEnd(lines: LineIndex, line: number, escape: string): number 
   let continues = endsWithEscape(lines.lineText(l), escape);
   while (continues && l + 1 < lines.lineCount) {
     l++;
-    const t = lines.lineText(l);
-    if (isBlank(t) || /^[ \t]*#/.test(t)) continue;
-    continues = endsWithEscape(t, escape);
+    if (classifyLine(lines.text, lines.starts[l], lines.contentEnd(l)) !== 'instruction') continue;
+    continues = endsWithEscape(lines.lineText(l), escape);
   }
   return l;
 }
@@ -526,43 +544,45 @@ function parseJsonArray(s: string): string[] | null {
  * a line that continues; inside a continuation, blank lines and comment lines are dropped.
  */
 export function joinContinuations(text: string, start: number, end: number, escape: string): JoinedBody {
-  let out = '';
-  const map: number[] = [];
+  const parts: string[] = [];
+  // Every output character comes from a distinct source offset in [start, end], so this is enough.
+  const map = new Int32Array(end - start + 2);
+  let n = 0;
   let i = start;
   let firstLine = true;
   while (i < end) {
     let lineEnd = i;
-    while (lineEnd < end && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
-    if (!firstLine) {
-      const line = text.slice(i, lineEnd);
-      if (isBlank(line) || /^[ \t]*#/.test(line)) {
-        i = skipBreak(text, lineEnd, end);
-        continue;
-      }
+    while (lineEnd < end) {
+      const c = text.charCodeAt(lineEnd);
+      if (c === 10 || c === 13) break;
+      lineEnd++;
+    }
+    if (!firstLine && classifyLine(text, i, lineEnd) !== 'instruction') {
+      i = skipBreak(text, lineEnd, end);
+      continue;
     }
     firstLine = false;
-    // Find a continuation escape: the escape char followed only by blanks up to the line end.
-    let contentEnd = lineEnd;
+    // A continuation: the escape character followed only by blanks up to the line end.
     let k = lineEnd - 1;
     while (k >= i && (text[k] === ' ' || text[k] === '\t')) k--;
     const continues = k >= i && text[k] === escape;
-    if (continues) contentEnd = k;
-    for (let j = i; j < contentEnd; j++) {
-      out += text[j];
-      map.push(j);
+    const contentEnd = continues ? k : lineEnd;
+    if (contentEnd > i) {
+      parts.push(text.slice(i, contentEnd));
+      for (let j = i; j < contentEnd; j++) map[n++] = j;
     }
     if (!continues) {
       if (lineEnd < end) {
         // A line break inside an instruction that does not continue (should not happen outside
         // heredocs); keep it as a newline so the shell sees a statement separator.
-        out += '\n';
-        map.push(lineEnd);
+        parts.push('\n');
+        map[n++] = lineEnd;
       } else break;
     }
     i = skipBreak(text, lineEnd, end);
   }
-  map.push(end);
-  return { text: out, map: Int32Array.from(map) };
+  map[n++] = end;
+  return { text: parts.join(''), map: map.slice(0, n) };
 }
 
 function skipBreak(text: string, i: number, end: number): number {
