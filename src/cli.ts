@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { helpText, parseCommandLine, UsageError } from './args.js';
 import { ConfigResolver, type CliSettings } from './config.js';
-import { discover } from './discover.js';
+import { discover, type FoundFile } from './discover.js';
 import { fixText, selectTransforms } from './engine.js';
 import { createReporter, fixLine, type Format } from './format.js';
 import { readSettled } from './io.js';
@@ -283,21 +283,22 @@ async function run(
   }
   totals.files = found.files.length;
 
-  // Per-file settings: the nearest config file, then the command line.
+  // Per-file settings: the nearest config file, then the command line. Worked out as each file's
+  // turn comes, so that a long run holds no per-file state beyond the file list (flat memory).
   const resolver = new ConfigResolver(all.map((t) => t.meta.id));
-  const jobs: FileJob[] = [];
-  for (const f of found.files) {
+  const jobOf = (f: FoundFile): FileJob | null => {
     try {
-      const { options: fix } = resolver.optionsFor(f.path, options.settings);
-      jobs.push({ ...f, fix });
+      return { ...f, fix: resolver.optionsFor(f.path, options.settings).options };
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       totals.errors++;
       reporter.pathError(f.display, err.message);
+      return null;
     }
-  }
+  };
 
-  const progress = await startProgress(jobs.length, io.stderrIsTTY === true && !env.CI);
+  const files: (FoundFile | null)[] = found.files;
+  const progress = await startProgress(files.length, io.stderrIsTTY === true && !env.CI);
   const emit = (job: FileJob, outcome: FileOutcome) => {
     progress.tick();
     if (outcome.error !== null) totals.errors++;
@@ -309,12 +310,24 @@ async function run(
     progress.around(() => reporter.file(job, outcome));
   };
   const wantDiff = options.format === 'json' || (options.format === 'diff' && options.action === 'dry-run');
-  const workers = custom ? 1 : (options.jobs ?? poolSize(jobs.length));
+  const workers = custom ? 1 : (options.jobs ?? poolSize(files.length));
   if (workers > 1) {
+    const jobs: FileJob[] = [];
+    for (const f of found.files) {
+      const job = jobOf(f);
+      if (job) jobs.push(job);
+      else progress.tick();
+    }
     await runPool(jobs, workers, { action: options.action, fix: {}, wantDiff }, emit);
-  } else if (jobs.length > 0) {
+  } else if (files.length > 0) {
     await shellReady;
-    for (const job of jobs) {
+    for (let i = 0; i < files.length; i++) {
+      const job = jobOf(files[i]!);
+      files[i] = null;
+      if (!job) {
+        progress.tick();
+        continue;
+      }
       emit(
         job,
         await processFile(job, readSettled(job.path), options.action, { transforms: custom }, wantDiff),
