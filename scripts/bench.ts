@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { coreCount, POOL_MIN_CORES, POOL_MIN_FILES } from '../src/pool.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpusDir = path.resolve(
@@ -172,7 +173,7 @@ function main(): void {
   }
   say('');
   say(
-    `Default here: ${os.availableParallelism?.() ?? os.cpus().length} cores, so ${(os.availableParallelism?.() ?? os.cpus().length) >= 4 ? 'a worker per core from 400 files' : 'one thread (workers are the default only from 4 cores)'}.`,
+    `Default here: ${coreCount()} cores, so ${coreCount() >= POOL_MIN_CORES ? `a worker per core from ${POOL_MIN_FILES} files` : `one thread (workers are the default only from ${POOL_MIN_CORES} cores)`}.`,
   );
   say('');
   say(

@@ -163,10 +163,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       throw new UsageError(`--${o.name} must be one of ${o.choices.join(', ')} (got '${v}')`);
     }
     if (o.count) {
-      const n = Number(v);
-      if (!/^\d+$/.test(String(v)) || !Number.isInteger(n) || n < 1)
-        throw new UsageError(`--${o.name} must be a whole number ≥ 1`);
-      values[o.name] = n;
+      if (!/^0*[1-9]\d*$/.test(String(v))) throw new UsageError(`--${o.name} must be a whole number ≥ 1`);
+      values[o.name] = Number(v);
     }
   }
   for (const [a, b] of CONFLICTS) {

@@ -188,7 +188,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       throw new InputError(`line ${startLine + 1}: ${keyword} before the first FROM`, 'no-from');
     }
     const words =
-      FLAG_KEYWORDS.has(keyword) && (keyword === 'FROM' || hasDoubleDash(text, start, end))
+      FLAG_KEYWORDS.has(keyword) && (keyword === 'FROM' || contains(text, '--', start, end))
         ? splitWords(text, raw.keywordEnd, end, escape)
         : null;
     const flags = words ? readFlags(keyword, words, text) : [];
@@ -309,11 +309,6 @@ function argumentsStart(text: string, from: number, end: number, escape: string)
     }
   }
   return end;
-}
-
-/** `--` within [start, end). */
-function hasDoubleDash(text: string, start: number, end: number): boolean {
-  return contains(text, '--', start, end);
 }
 
 /** A two-character `pair` within [start, end) (a bounded scan: indexOf would run on to the end of the file). */

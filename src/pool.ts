@@ -19,6 +19,11 @@ export interface PoolTask {
 export type PoolReply = { outcomes: { index: number; outcome: FileOutcome }[] } | { fatal: string };
 
 export const POOL_MIN_FILES = 400;
+export const POOL_MIN_CORES = 4;
+
+export function coreCount(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
 const BATCH = 48;
 
 /**
@@ -27,8 +32,10 @@ const BATCH = 48;
  * warms up its own JIT), so there the user opts in with --jobs.
  */
 export function poolSize(files: number): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return files >= POOL_MIN_FILES && cores >= 4 ? Math.min(cores, 8, Math.ceil(files / BATCH)) : 1;
+  const cores = coreCount();
+  return files >= POOL_MIN_FILES && cores >= POOL_MIN_CORES
+    ? Math.min(cores, 8, Math.ceil(files / BATCH))
+    : 1;
 }
 
 /** Process every job with `size` workers; `emit` receives outcomes in job order. */
