@@ -307,6 +307,24 @@ describe('dockerignore proposals', () => {
     expect([again.status, again.stdout]).toEqual([0, '']);
   });
 
+  test('Dockerfiles sharing a directory in one run: the second sees the .dockerignore the first created', () => {
+    const df = 'FROM node:22\nCOPY . .\n';
+    const root = tree({
+      'app/Dockerfile': df,
+      'app/Dockerfile.dev': df,
+      'app/package.json': '{}',
+      'app/node_modules/x/i.js': '',
+    });
+    // Read once per run for both files (dry run: both propose it), read afresh after a write.
+    const dry = runCli(['--only', 'dockerignore'], root);
+    expect(dry.stdout.match(/\+\+\+ b\/app\/\.dockerignore/g)).toHaveLength(2);
+    const write = runCli(['--write', '--unsafe', '--only', 'dockerignore'], root);
+    expect(write.status).toBe(0);
+    expect(write.stderr).toContain('1 changed, 1 unchanged, 0 skipped edits, 0 errors');
+    expect(write.stderr.match(/Proposed a \.dockerignore/g)).toHaveLength(1);
+    expect(read(root, 'app/.dockerignore')).toContain('\nnode_modules\n');
+  });
+
   test("a Dockerfile's own <name>.dockerignore counts as one", () => {
     const root = tree({
       'Dockerfile.prod': 'FROM node:22\nCOPY . .\n',

@@ -8,7 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { diffLines } from 'diff';
 import { fixTextSync, type FixResult } from '../src/engine.js';
 import { parseDockerfile } from '../src/model.js';
-import { initShellParser } from '../src/shell.js';
+import { isDeepStrictEqual } from 'node:util';
+import { parsePlainShell } from '../src/plain-shell.js';
+import { initShellParser, parseWithTreeSitter } from '../src/shell.js';
 import { decodeDockerfile, InputError } from '../src/text.js';
 import type { Mode } from '../src/transform.js';
 
@@ -38,6 +40,31 @@ export type WorkerMessage =
   | { type: 'report'; report: FileReport }
   | { type: 'violation'; index: number; mode: Mode; message: string }
   | { type: 'done' };
+
+/**
+ * The plain-script fast path must read every RUN script it accepts exactly as tree-sitter does
+ * (shell-form bodies and heredoc scripts of a file).
+ */
+export function plainShellViolations(text: string): string[] {
+  const out: string[] = [];
+  let model;
+  try {
+    model = parseDockerfile(text);
+  } catch {
+    return out;
+  }
+  for (const i of model.instructions) {
+    if (i.keyword !== 'RUN' || !i.run) continue;
+    const scripts = i.run.heredocs.map((h) => model.text.slice(h.bodyStart, h.bodyEnd));
+    if (i.run.form === 'shell' && i.run.body) scripts.push(i.run.body.text);
+    for (const script of scripts) {
+      const plain = parsePlainShell(script);
+      if (plain !== null && !isDeepStrictEqual(plain, parseWithTreeSitter(script)))
+        out.push(`line ${i.startLine + 1}: the plain-script reader and tree-sitter read the RUN differently`);
+    }
+  }
+  return out;
+}
 
 function hash(s: string): string {
   let h = 2166136261;
@@ -128,6 +155,7 @@ async function main(): Promise<void> {
       };
       try {
         if (readError) throw readError;
+        if (mode === input.modes[0]) report.violations.push(...plainShellViolations(text!));
         const result = fixOne(text!, mode);
         report.fixes = result.fixes.filter((f) => f.applied).map((f) => f.transform);
         report.skips = result.skips.map((s) => `${s.transform}: ${s.reason}`);
@@ -139,6 +167,7 @@ async function main(): Promise<void> {
           if (again.output !== result.output)
             report.violations.push('not idempotent: fixing the output changes it again');
           report.violations.push(...minimalityViolations(text!, result.output, result));
+          report.violations.push(...plainShellViolations(result.output));
           report.outputPath = path.join(input.outDir, mode, `${index}`);
           fs.writeFileSync(report.outputPath, result.output);
         }

@@ -14,7 +14,7 @@ import { startProgress } from './progress.js';
 import type { Totals } from './report.js';
 import { initShellParser } from './shell.js';
 import { decodeDockerfile, InputError } from './text.js';
-import type { Mode, Transform } from './transform.js';
+import type { Mode, RunCache, Transform } from './transform.js';
 import { builtinTransforms } from '../transforms/index.js';
 
 export interface CliIO {
@@ -321,6 +321,7 @@ async function run(
     await runPool(jobs, workers, { action: options.action, fix: {}, wantDiff }, emit);
   } else if (files.length > 0) {
     await shellReady;
+    const runCache: RunCache = new Map();
     for (let i = 0; i < files.length; i++) {
       const job = jobOf(files[i]!);
       files[i] = null;
@@ -330,7 +331,14 @@ async function run(
       }
       emit(
         job,
-        await processFile(job, readSettled(job.path), options.action, { transforms: custom }, wantDiff),
+        await processFile(
+          job,
+          readSettled(job.path),
+          options.action,
+          { transforms: custom },
+          wantDiff,
+          runCache,
+        ),
       );
     }
   }

@@ -54,9 +54,9 @@ export async function discover(inputs: readonly string[], cwd: string): Promise<
   // File system lookups for the named paths run concurrently; their results are applied in the
   // order given, so which name a file is shown under never depends on timing.
   type Step = (() => Promise<void>) | (() => void);
-  const explicitStep = async (abs: string, shown: string): Promise<Step> => {
+  const explicitStep = async (abs: string, shown: string, linkStat?: fsSync.Stats): Promise<Step> => {
     const local: { errors: DiscoveryError[]; files: [string, string][] } = { errors: [], files: [] };
-    await addExplicit(abs, shown, (real, sh) => void local.files.push([real, sh]), local.errors);
+    await addExplicit(abs, shown, (real, sh) => void local.files.push([real, sh]), local.errors, linkStat);
     return () => {
       errors.push(...local.errors);
       for (const [real, sh] of local.files) add(real, sh);
@@ -90,7 +90,7 @@ export async function discover(inputs: readonly string[], cwd: string): Promise<
       return [() => void errors.push({ display: input, message: describeFsError(err), kind: 'not-found' })];
     }
     if (st.isDirectory()) return [() => walk(abs, add, errors, display)];
-    return [await explicitStep(abs, display(abs))];
+    return [await explicitStep(abs, display(abs), st)];
   });
   for (const list of steps) for (const step of list) await step();
   files.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
@@ -103,17 +103,20 @@ async function addExplicit(
   shown: string,
   add: (real: string, shown: string) => void,
   errors: DiscoveryError[],
+  /** lstat of `abs`, when the caller has it: a regular file needs no second stat. */
+  linkStat?: fsSync.Stats,
 ): Promise<void> {
   // A path named on the command line is what the user asked for: follow it if it is a symlink.
-  // Synchronous: thousands of named files cost a thread-pool round trip each otherwise.
+  // Synchronous, and the system's realpath (one call, where node's own walks every component):
+  // thousands of named files cost a thread-pool round trip or a dozen lstats each otherwise.
   let real: string;
   try {
-    real = fsSync.realpathSync(abs);
+    real = fsSync.realpathSync.native(abs);
   } catch (err) {
     errors.push({ display: shown, message: describeLinkError(err), kind: 'unreadable' });
     return;
   }
-  const st = fsSync.statSync(real);
+  const st = linkStat && !linkStat.isSymbolicLink() ? linkStat : fsSync.statSync(real);
   if (st.isDirectory()) {
     errors.push({ display: shown, message: 'is a directory', kind: 'unreadable' });
   } else if (!st.isFile()) {

@@ -7,7 +7,7 @@ import { parseDockerfile, type DockerfileModel } from './model.js';
 import { initShellParser } from './shell.js';
 import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
 import { InputError } from './text.js';
-import type { FixProposal, Mode, NewFile, Safety, Transform } from './transform.js';
+import type { FixProposal, Mode, NewFile, RunCache, Safety, Transform } from './transform.js';
 import { builtinTransforms } from '../transforms/index.js';
 
 export interface FixOptions {
@@ -26,6 +26,8 @@ export interface FixOptions {
   contextDir?: string | null;
   /** Path of the file, for transforms that look at its surroundings. */
   filePath?: string | null;
+  /** Share file-system reads with the other files of a run (clear it after writing files). */
+  runCache?: RunCache | null;
   maxPasses?: number;
 }
 
@@ -96,6 +98,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
     filePath: options.filePath ?? null,
     contextDir: options.contextDir ?? (options.filePath ? path.dirname(options.filePath) : null),
     addSyntax: options.addSyntax ?? false,
+    runCache: options.runCache ?? null,
   };
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
 

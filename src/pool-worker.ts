@@ -4,6 +4,7 @@ import { readSettled } from './io.js';
 import { processFile } from './process-file.js';
 import { initShellParser } from './shell.js';
 import type { PoolReply, PoolTask } from './pool.js';
+import type { RunCache } from './transform.js';
 
 const ready = initShellParser();
 
@@ -12,10 +13,19 @@ parentPort!.on('message', (task: PoolTask) => {
     try {
       await ready;
       const outcomes = [];
+      // Shared by the batch's files (the files of a directory are usually in one batch).
+      const runCache: RunCache = new Map();
       for (const { index, job } of task.jobs) {
         outcomes.push({
           index,
-          outcome: await processFile(job, readSettled(job.path), task.action, task.fix, task.wantDiff),
+          outcome: await processFile(
+            job,
+            readSettled(job.path),
+            task.action,
+            task.fix,
+            task.wantDiff,
+            runCache,
+          ),
         });
       }
       parentPort!.postMessage({ outcomes } satisfies PoolReply);

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createFileAtomic, writeFileAtomic, type ReadResult } from './io.js';
 import { newFileDiff, unifiedDiff } from './report.js';
 import { InputError } from './text.js';
+import type { RunCache } from './transform.js';
 
 export type Action = 'dry-run' | 'write' | 'check';
 
@@ -40,6 +41,7 @@ export function processFile(
   action: Action,
   fix: FixOptions,
   wantDiff: boolean,
+  runCache: RunCache | null = null,
 ): FileOutcome | Promise<FileOutcome> {
   const failed = (message: string): FileOutcome => ({
     error: message,
@@ -51,7 +53,7 @@ export function processFile(
   let result: FixResult;
   try {
     if (read.status === 'rejected') throw read.reason;
-    result = fixTextSync(read.value.text, { ...job.fix, ...fix, filePath: job.path });
+    result = fixTextSync(read.value.text, { ...job.fix, ...fix, filePath: job.path, runCache });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return failed(err.message);
@@ -80,6 +82,8 @@ export function processFile(
   const write = async () => {
     if (result.output !== result.input) await writeFileAtomic(job.path, result.output, result.input);
     for (const f of result.newFiles) await createFileAtomic(f.path, f.content);
+    // The directories around this file changed: later files read them afresh.
+    if (result.newFiles.length > 0) runCache?.clear();
   };
   return write().then(
     () => outcome,

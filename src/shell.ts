@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Node, Parser as TSParser } from 'web-tree-sitter';
+import { parsePlainShell } from './plain-shell.js';
 
 export interface Word {
   /** The word as written (quotes and escapes included). */
@@ -121,6 +122,12 @@ export function parseShell(source: string): ShellScript {
 }
 
 function parseShellUncached(source: string): ShellScript {
+  if (!parser) throw new Error('shell parser used before initShellParser() finished');
+  return parsePlainShell(source) ?? parseWithTreeSitter(source);
+}
+
+/** The tree-sitter reading of any script (the plain-script fast path is checked against it). */
+export function parseWithTreeSitter(source: string): ShellScript {
   if (!parser) throw new Error('shell parser used before initShellParser() finished');
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');

@@ -53,7 +53,16 @@ export interface TransformContext {
   contextDir?: string | null;
   /** `--add-syntax`: the syntax-directive transform may add `# syntax=docker/dockerfile:1`. */
   addSyntax?: boolean;
+  /** File-system reads shared by the files of one run (see FixOptions.runCache). */
+  runCache?: RunCache | null;
 }
+
+/**
+ * What one run has read of the file system around its Dockerfiles (build-context listings,
+ * .dockerignore files), shared by its files: a monorepo's Dockerfiles often share a directory.
+ * Whoever writes beside a Dockerfile clears it.
+ */
+export type RunCache = Map<string, unknown>;
 
 export interface TransformMeta {
   /** Names the antipattern, e.g. `fold-cleanup`. */

@@ -60,7 +60,7 @@ export const dockerignoreTransform: Transform = {
     const ctx = BuildContext.of(context);
     if (!ctx || ctx.ignoreFile !== null) return result;
     const top = new Set(ctx.entries());
-    const deep = scan(ctx.dir);
+    const deep = ctx.seen();
     let entries = CANDIDATES.filter(([, wanted]) => wanted(ctx, top, deep)).map(([p]) => p);
     // Never exclude what the Dockerfile names as a COPY/ADD source.
     const named = namedSources(model);
@@ -101,32 +101,4 @@ function namedSources(model: DockerfileModel): string[] {
     }
   }
   return out;
-}
-
-/** Names seen in the context (directories by name, Python files as `*.py`), a bounded walk. */
-function scan(root: string): Set<string> {
-  const seen = new Set<string>();
-  let budget = 5000;
-  const walk = (dir: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (--budget < 0) return;
-      if (e.name === '.DS_Store') seen.add('.DS_Store');
-      if (e.isFile() && e.name.endsWith('.py')) seen.add('*.py');
-      if (!e.isDirectory() || e.isSymbolicLink()) continue;
-      if (e.name === 'node_modules' || e.name === '__pycache__') {
-        seen.add(e.name);
-        continue;
-      }
-      if (e.name === '.git' || depth >= 6) continue;
-      walk(path.join(dir, e.name), depth + 1);
-    }
-  };
-  walk(root, 0);
-  return seen;
 }

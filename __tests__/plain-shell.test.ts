@@ -1,0 +1,192 @@
+/**
+ * The plain-script fast path must read every script it accepts exactly as the tree-sitter path
+ * does (same steps, commands, words, offsets, flags), and leave the rest to tree-sitter.
+ */
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { parsePlainShell } from '../src/plain-shell.js';
+import { initShellParser, parseShell, parseWithTreeSitter } from '../src/shell.js';
+
+beforeAll(() => initShellParser());
+
+const ACCEPTED = [
+  '',
+  'apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*',
+  'DEBIAN_FRONTEND=noninteractive apt-get install -y "a b" \'c d\' e\\ f',
+  'pip install --no-cache-dir -r requirements.txt; npm ci &\nyarn build',
+  'a || b; c & d',
+  'set -eux; \tARCH="$(dpkg --print-architecture)"; echo ${ARCH}',
+  'curl -fsSL https://example.org/x.tar.gz | tar -xz -C /opt',
+  'echo "$(a "b c" | d)" > /etc/x && b',
+  'a # trailing comment',
+  'a && # comment\n  b',
+  'X=$(a) && Y=1 b $X',
+  'A= b',
+  'export PATH=/x:$PATH A B=1 -n && unset C',
+  'if [ -f /x ]; then a; elif b; then c; else d; fi && e',
+  'for f in a $(b) "c d"; do rm -f "$f"; done',
+  'while read -r l; do echo "$l"; done',
+  'case "${ARCH##*-}" in amd64|x86_64) a=1 ;; "arm64") a=2;; *) exit 1 ;; esac',
+  'if ! command -v gpg; then apt-get install -y gnupg; fi',
+  'x && a > /dev/null && b',
+  'a 2>&1 >/tmp/log && b',
+];
+
+/** tree-sitter-bash reads these its own (sometimes wrong) ways: the fast path must decline them. */
+const DECLINED = [
+  // One shell word, two words to tree-sitter.
+  'curl -o /tmp/$v/c-$v-x.tgz',
+  // `a | (b | c && d)` to tree-sitter.
+  'a | b | c && d',
+  // Negation of the first command only.
+  '! a | b',
+  // Newline right after a string's opening quote dropped.
+  'echo "\nx"',
+  // Redirection before the command name, heredocs, here-strings, process substitution.
+  '2>/dev/null a',
+  'cat <<EOF\nx\nEOF',
+  'cat <<< x',
+  'diff <(a) <(b)',
+  // Subshells, groups, functions, arithmetic, backquotes, `[[`.
+  '(cd /x && make)',
+  '{ a; b; } > f',
+  'f() { a; }',
+  'echo $((1 + 2))',
+  'echo `date`',
+  '[[ -f x ]] && a',
+  // Names tree-sitter does not read as plain command names.
+  'a#b c',
+  '--f=1 x',
+  // Several bare assignments (each recorded again on its own), dangling operators.
+  'A=1 B=2',
+  'a &&',
+  'a |',
+  '&& a',
+  'a ;; b',
+];
+
+describe('plain-script fast path', () => {
+  test.each(ACCEPTED)('accepts and reads as tree-sitter does: %j', (script) => {
+    const plain = parsePlainShell(script);
+    expect(plain).not.toBeNull();
+    expect(plain).toEqual(parseWithTreeSitter(script));
+  });
+
+  test.each(DECLINED)('leaves to tree-sitter: %j', (script) => {
+    expect(parsePlainShell(script)).toBeNull();
+    // parseShell still reads it (through tree-sitter).
+    expect(parseShell(script).source).toBe(script);
+  });
+
+  test('random scripts from a token grammar: whatever it accepts equals tree-sitter', () => {
+    const words = [
+      'a',
+      'rm',
+      '-rf',
+      '/x/*',
+      'x?',
+      '--f=1',
+      'A=1',
+      'A=',
+      'A="x y"',
+      'A=$B',
+      'A=$(b c)',
+      '"q q"',
+      "'s s'",
+      '"$A"',
+      '$A',
+      '${A}',
+      '${A:-x}',
+      '${A##*-}',
+      'x$A',
+      '"a\\"b"',
+      'a\\ b',
+      'a#b',
+      '$(a b)',
+      '"$(a)"',
+      '$(a && b)',
+      '$(a | b)',
+      '$( a ; b )',
+      '$(a # c\n)',
+      '$(a > f)',
+      'x$(a)',
+      '$v-$v-x',
+      '$v$v',
+      '"$v"-$v-x',
+      '$(a)-$v-x',
+      'export A=1',
+      'unset A',
+      'if a; then b; fi',
+      'if [ -f x ]; then b; else c; fi',
+      'for i in a $(b); do c; done',
+      'while a; do b; done',
+      'case $a in x|y) b;; *) c ;; esac',
+      '[ -n "$a" ]',
+      '! a',
+      'fi',
+      'do',
+      'esac',
+      'in',
+      '(',
+      ')',
+      '{',
+      '`a`',
+      '<<EOF',
+      '$((1))',
+      '"',
+      "'",
+      '\\',
+    ];
+    const separators = [
+      ' ',
+      ' ',
+      ' && ',
+      ' || ',
+      ' | ',
+      '; ',
+      ' & ',
+      '\n',
+      ' &&\n',
+      ' # x\n',
+      ' > f ',
+      ' 2>&1 ',
+      ' >>f ',
+      ' <f ',
+      ' && ! ',
+      ' 2>&1 | ',
+      ';;',
+      '&&',
+      '|',
+    ];
+    let seed = 42;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let accepted = 0;
+    const mismatches: string[] = [];
+    for (let k = 0; k < 20000; k++) {
+      let script = '';
+      const parts = 1 + next(6);
+      for (let j = 0; j < parts; j++) {
+        script += words[next(words.length)];
+        if (next(2)) script += ' ' + words[next(words.length)];
+        script += separators[next(separators.length)];
+      }
+      if (next(2)) script = script.trimEnd();
+      const plain = parsePlainShell(script);
+      if (plain === null) continue;
+      accepted++;
+      if (JSON.stringify(plain) !== JSON.stringify(parseWithTreeSitter(script))) {
+        // Key order may differ: compare structurally before calling it a mismatch.
+        try {
+          expect(plain).toEqual(parseWithTreeSitter(script));
+        } catch {
+          mismatches.push(script);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // The grammar must exercise the fast path, or the test proves nothing.
+    expect(accepted).toBeGreaterThan(1000);
+  });
+});
