@@ -175,6 +175,11 @@ describe('continuations', () => {
     expect(body.text).toBe('apt-get update     && apt-get install -y     curl');
     const at = body.text.indexOf('curl');
     expect(text.slice(toSource(body, at, at + 4).start, toSource(body, at, at + 4).end)).toBe('curl');
+    // Every joined character maps to the same character in the source; the end maps to the end.
+    for (let i = 0; i < body.text.length; i++) expect(text[body.sourceAt(i)]).toBe(body.text[i]);
+    expect(body.sourceAt(body.text.length)).toBe(text.length);
+    // The offset table custom transforms read agrees.
+    expect([...body.map]).toEqual([...Array(body.text.length + 1).keys()].map((i) => body.sourceAt(i)));
   });
 
   test('the backtick escape of `# escape=`', () => {

@@ -24,8 +24,10 @@ export interface Flag {
 /** A RUN body with continuations joined the way BuildKit joins them, and the way back to the source. */
 export interface JoinedBody {
   text: string;
-  /** map[i] is the source offset of text[i]. */
-  map: Int32Array;
+  /** The source offset of text[i]; of the range's end for i === text.length. */
+  sourceAt(i: number): number;
+  /** map[i] is sourceAt(i), for every i up to text.length (built when first read). */
+  readonly map: Int32Array;
 }
 
 export type RunForm = 'shell' | 'exec' | 'heredoc';
@@ -189,7 +191,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
     const words =
       FLAG_KEYWORDS.has(keyword) && (keyword === 'FROM' || contains(text, '--', start, end))
-        ? splitWords(text, raw.keywordEnd, end, escape)
+        ? splitWords(text, raw.keywordEnd, end, escape, enoughWords(keyword))
         : null;
     const flags = words ? readFlags(keyword, words, text) : [];
     const argsStart = argumentsStart(
@@ -336,6 +338,27 @@ function classifyLine(text: string, start: number, end: number): LineKind {
 /** Instructions whose leading `--name[=value]` words are flags. */
 const FLAG_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
 
+/**
+ * When the words split so far hold all readFlags needs (up to the first word that ends the flags),
+ * and for FROM the three after them (`image AS name`): the rest of a long RUN is never split.
+ */
+function enoughWords(keyword: string): (words: readonly Word[]) => boolean {
+  if (keyword === 'HEALTHCHECK') {
+    return (words) => {
+      const v = words[words.length - 1].value.toUpperCase();
+      return v === 'CMD' || v === 'NONE';
+    };
+  }
+  if (keyword === 'FROM') {
+    let firstArg = -1;
+    return (words) => {
+      if (firstArg === -1 && !words[words.length - 1].value.includes('--')) firstArg = words.length - 1;
+      return firstArg !== -1 && words.length - firstArg >= 3;
+    };
+  }
+  return (words) => !words[words.length - 1].value.includes('--');
+}
+
 /** The leading `--` words: up to the first word without `--` (HEALTHCHECK: up to CMD or NONE). */
 function readFlags(keyword: string, words: Word[], text: string): Flag[] {
   const flags: Flag[] = [];
@@ -409,10 +432,24 @@ function readRun(
   heredocs: Heredoc[],
 ): RunInfo {
   if (heredocs.length > 0) return { form: 'heredoc', body: null, argv: null, posixShell, heredocs };
-  const body = joinContinuations(text, argsStart, end, escape);
-  const argv = body.text.trimStart().startsWith('[') ? parseJsonArray(body.text) : null;
-  if (argv) return { form: 'exec', body: null, argv, posixShell, heredocs };
-  return { form: 'shell', body, argv: null, posixShell, heredocs };
+  const first = text[argsStart];
+  if (first === '[' || (first !== undefined && /\s/.test(first))) {
+    const body = joinContinuations(text, argsStart, end, escape);
+    const argv = body.text.trimStart().startsWith('[') ? parseJsonArray(body.text) : null;
+    if (argv) return { form: 'exec', body: null, argv, posixShell, heredocs };
+    return { form: 'shell', body, argv: null, posixShell, heredocs };
+  }
+  // Shell form: joined when first read (many RUNs are never looked at closely).
+  let body: JoinedBody | undefined;
+  return {
+    form: 'shell',
+    get body(): JoinedBody {
+      return (body ??= joinContinuations(text, argsStart, end, escape));
+    },
+    argv: null,
+    posixShell,
+    heredocs,
+  };
 }
 
 /** The last physical line of the logical line starting at `line` (continuations followed). */
@@ -540,9 +577,15 @@ function parseJsonArray(s: string): string[] | null {
  */
 export function joinContinuations(text: string, start: number, end: number, escape: string): JoinedBody {
   const parts: string[] = [];
-  // Every output character comes from a distinct source offset in [start, end], so this is enough.
-  const map = new Int32Array(end - start + 2);
+  // The joined text is runs of source text (one per line): where each starts, joined and in the source.
+  const joinedStarts: number[] = [];
+  const sourceStarts: number[] = [];
   let n = 0;
+  const run = (from: number, to: number) => {
+    joinedStarts.push(n);
+    sourceStarts.push(from);
+    n += to - from;
+  };
   let i = start;
   let firstLine = true;
   while (i < end) {
@@ -564,20 +607,44 @@ export function joinContinuations(text: string, start: number, end: number, esca
     const contentEnd = continues ? k : lineEnd;
     if (contentEnd > i) {
       parts.push(text.slice(i, contentEnd));
-      for (let j = i; j < contentEnd; j++) map[n++] = j;
+      run(i, contentEnd);
     }
     if (!continues) {
       if (lineEnd < end) {
         // A line break inside an instruction that does not continue (should not happen outside
         // heredocs); keep it as a newline so the shell sees a statement separator.
         parts.push('\n');
-        map[n++] = lineEnd;
+        run(lineEnd, lineEnd + 1);
       } else break;
     }
     i = skipBreak(text, lineEnd, end);
   }
-  map[n++] = end;
-  return { text: parts.join(''), map: map.slice(0, n) };
+  run(end, end);
+  let map: Int32Array | undefined;
+  return {
+    text: parts.length === 1 ? parts[0] : parts.join(''),
+    get map(): Int32Array {
+      if (!map) {
+        map = new Int32Array(n + 1);
+        for (let k = 0; k < joinedStarts.length; k++) {
+          const stop = k + 1 < joinedStarts.length ? joinedStarts[k + 1] : n + 1;
+          for (let j = joinedStarts[k]; j < stop; j++) map[j] = sourceStarts[k] + (j - joinedStarts[k]);
+        }
+      }
+      return map;
+    },
+    sourceAt(at: number): number {
+      // The last run starting at or before `at` (runs are in order; usually a handful).
+      let lo = 0;
+      let hi = joinedStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (joinedStarts[mid] <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      return sourceStarts[lo] + (at - joinedStarts[lo]);
+    },
+  };
 }
 
 function skipBreak(text: string, i: number, end: number): number {
@@ -588,8 +655,8 @@ function skipBreak(text: string, i: number, end: number): number {
 
 /** Source range of a joined-text range. */
 export function toSource(body: JoinedBody, start: number, end: number): { start: number; end: number } {
-  const s = body.map[start];
-  const e = end > start ? body.map[end - 1] + 1 : s;
+  const s = body.sourceAt(start);
+  const e = end > start ? body.sourceAt(end - 1) + 1 : s;
   return { start: s, end: e };
 }
 

@@ -249,10 +249,17 @@ function lineBreakFrom(text: string, i: number): number {
 /**
  * The whitespace-separated words in [from, end): line continuations joined, comment lines inside
  * them skipped, `escape x` read as `x`. Quotes are not interpreted (flags and image names hold none
- * that matter).
+ * that matter). `enough`, when given, ends the split once the words so far are all the caller needs.
  */
-export function splitWords(text: string, from: number, end: number, escape: string): Word[] {
+export function splitWords(
+  text: string,
+  from: number,
+  end: number,
+  escape: string,
+  enough?: (words: readonly Word[]) => boolean,
+): Word[] {
   const words: Word[] = [];
+  let done = false;
   const at = (k: number): string => (k < end ? text[k] : '');
   // Just past an escaped line break, where a `#` starts a comment line.
   let start = false;
@@ -268,8 +275,9 @@ export function splitWords(text: string, from: number, end: number, escape: stri
     words.push({ value, start: found, end: wordEnd });
     value = '';
     found = -1;
+    if (enough?.(words)) done = true;
   };
-  for (let i = from; i < end; i++) {
+  for (let i = from; i < end && !done; i++) {
     const c = text[i];
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       if (escaping) {
@@ -335,6 +343,6 @@ export function splitWords(text: string, from: number, end: number, escape: stri
       start = false;
     }
   }
-  if (found !== -1) push(escapeMarker === -1 ? end : escapeMarker);
+  if (found !== -1 && !done) push(escapeMarker === -1 ? end : escapeMarker);
   return words;
 }

@@ -412,7 +412,7 @@ function planFold(
         cleanup.steps[0].step.pipeline.start,
         cleanup.steps[0].step.pipeline.start,
       ).start;
-      removal = { start: from, end: body.map[cleanup.restStart], text: '' };
+      removal = { start: from, end: body.sourceAt(cleanup.restStart), text: '' };
     }
   }
   const multiline = creator.startLine !== creator.endLine || between.length > 0 || cleanup.shape === 'whole';

@@ -31,7 +31,7 @@ export default {
         const install = command.args.find((a) => a.value === 'install');
         if (!install || command.args.some((a) => a.value === '--no-install-recommends')) continue;
         // Offsets in the script are offsets in the joined RUN body; map them back to the file.
-        const at = instr.run.body.map[install.end - 1] + 1;
+        const at = instr.run.body.sourceAt(install.end - 1) + 1;
         fixes.push({
           message: 'Added `--no-install-recommends` to `apt-get install`',
           safety: 'review',
