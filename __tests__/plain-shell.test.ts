@@ -29,6 +29,9 @@ const ACCEPTED = [
   'if ! command -v gpg; then apt-get install -y gnupg; fi',
   'x && a > /dev/null && b',
   'a 2>&1 >/tmp/log && b',
+  '(cd /src && make) && { echo done; rm -rf /src; } || exit 1',
+  'if [ "$(uname -m)" != x86_64 ] && [ ! -f /x ]; then echo "a!b"; fi',
+  'B=${A:-/usr/local}',
 ];
 
 /** tree-sitter-bash reads these its own (sometimes wrong) ways: the fast path must decline them. */
@@ -46,8 +49,8 @@ const DECLINED = [
   'cat <<EOF\nx\nEOF',
   'cat <<< x',
   'diff <(a) <(b)',
-  // Subshells, groups, functions, arithmetic, backquotes, `[[`.
-  '(cd /x && make)',
+  // Redirected subshells and groups, functions, arithmetic, backquotes, `[[`.
+  '(a) > f',
   '{ a; b; } > f',
   'f() { a; }',
   'echo $((1 + 2))',
@@ -56,6 +59,8 @@ const DECLINED = [
   // Names tree-sitter does not read as plain command names.
   'a#b c',
   '--f=1 x',
+  // A lone `-` before a descriptor redirection is dropped by tree-sitter.
+  'apt-key add - 2>&1',
   // Several bare assignments (each recorded again on its own), dangling operators.
   'A=1 B=2',
   'a &&',
@@ -120,6 +125,15 @@ describe('plain-script fast path', () => {
       'for i in a $(b); do c; done',
       'while a; do b; done',
       'case $a in x|y) b;; *) c ;; esac',
+      '(a; b)',
+      '(a && b) || c',
+      '{ a; b; }',
+      '[ "$a" != b ]',
+      '[ ! -f x ]',
+      '"a!b"',
+      '${A:-$B}',
+      'a - 2>&1',
+      '-',
       '[ -n "$a" ]',
       '! a',
       'fi',
@@ -164,7 +178,7 @@ describe('plain-script fast path', () => {
     };
     let accepted = 0;
     const mismatches: string[] = [];
-    for (let k = 0; k < 20000; k++) {
+    for (let k = 0; k < 40000; k++) {
       let script = '';
       const parts = 1 + next(6);
       for (let j = 0; j < parts; j++) {

@@ -157,6 +157,7 @@ class PlainReader {
       if (until !== null) {
         const word = this.reservedWord();
         if (word !== null && until.has(word)) break;
+        if (c === '}' && until.has('}') && this.endsWord(this.i + 1)) break;
       }
       if (statements > 0 && pending === null) bail();
       trailing = null;
@@ -301,6 +302,9 @@ class PlainReader {
     const reserved = this.reservedWord();
     if (reserved !== null) return this.compound(reserved);
     if (s[this.i] === '[' && (s[this.i + 1] === ' ' || s[this.i + 1] === '\t')) return this.test();
+    if (s[this.i] === '(' && s[this.i + 1] !== '(') return this.subshell();
+    if (s[this.i] === '{' && (s[this.i + 1] === ' ' || s[this.i + 1] === '\t' || s[this.i + 1] === '\n'))
+      return this.group();
     const command = this.command();
     this.blanks();
     if (!this.atRedirect()) return command;
@@ -449,6 +453,55 @@ class PlainReader {
     }
   }
 
+  /** `( … )`: every command inside runs in a subshell. */
+  private subshell(): CompoundCommand {
+    const start = this.i;
+    const first = this.allCommands.length;
+    this.i++;
+    this.parens++;
+    this.nested++;
+    this.statements([], null);
+    this.nested--;
+    this.parens--;
+    if (this.s[this.i] !== ')' || !this.endsWord(this.i + 1)) bail();
+    this.i++;
+    return this.closed('subshell', start, first);
+  }
+
+  /** `{ …; }`: a group in the current shell. */
+  private group(): CompoundCommand {
+    const start = this.i;
+    const first = this.allCommands.length;
+    this.i++;
+    this.nested++;
+    this.statements([], GROUP_END);
+    this.nested--;
+    this.blankLines();
+    if (this.s[this.i] !== '}' || !this.endsWord(this.i + 1)) bail();
+    this.i++;
+    return this.closed('group', start, first);
+  }
+
+  /** A compound unit that ends here, holding the commands recorded since `first`. */
+  private closed(type: CompoundCommand['type'], start: number, first: number): CompoundCommand {
+    // A redirection after it is left to tree-sitter.
+    const after = this.s[this.i];
+    if (after === '<' || after === '>') bail();
+    return {
+      type,
+      commands: this.allCommands.slice(first).map((c) => c.command),
+      hasRedirect: false,
+      start,
+      end: this.i,
+    };
+  }
+
+  /** A word ending at `at`: the end, a break, or `)` inside `$(…)` or a subshell. */
+  private endsWord(at: number): boolean {
+    const c = this.s[at];
+    return c === undefined || (isBreak(c) && c !== '<' && c !== '>') || (c === ')' && this.parens > 0);
+  }
+
   /** `[ … ]`: a test, no command; only substitutions in its words run commands. */
   private test(): CompoundCommand {
     const { s } = this;
@@ -468,13 +521,12 @@ class PlainReader {
         break;
       }
       if (this.i >= s.length || isBreak(c) || c === '#' || c === '!' || c === '=' || c === '-') {
-        // `!`, and words tree-sitter reads as test operators, are left to it.
-        if (c === '-' && /^-[a-zA-Z]+[ \t]/.test(s.slice(this.i, this.i + 8))) {
-          this.word(false);
-          words++;
-          continue;
-        }
-        bail();
+        // Test operators (`-f`, `=`, `!=`, `!`) as whole words; anything else is left to tree-sitter.
+        const op = /^(?:-[a-zA-Z]+|!=?|==?)(?=[ \t])/.exec(s.slice(this.i, this.i + 8));
+        if (!op) bail();
+        this.i += op![0].length;
+        words++;
+        continue;
       }
       this.word(false);
       words++;
@@ -521,8 +573,13 @@ class PlainReader {
       this.blanks();
       const c = s[this.i];
       if (this.i >= s.length || isBreak(c) || c === '#' || (c === ')' && this.parens > 0)) break;
-      // `2>` : a descriptor number starts a redirection, not a word.
-      if (this.atRedirect()) break;
+      // `2>` : a descriptor number starts a redirection, not a word. tree-sitter drops a lone `-`
+      // argument right before one (`apt-key add - 2>&1`): left to it.
+      if (this.atRedirect()) {
+        if (args.length > 0 && args[args.length - 1].raw === '-' && s[this.i] >= '0' && s[this.i] <= '9')
+          bail();
+        break;
+      }
       const tok = this.word(name === null || declaration);
       if (start === -1) start = tok.start;
       end = tok.end;
@@ -632,7 +689,7 @@ class PlainReader {
         return value;
       }
       // Newlines: tree-sitter drops one right after the opening quote from the string's content.
-      if (c === '`' || c === '!' || c === '\n') bail();
+      if (c === '`' || c === '\n') bail();
       if (c === '\\') {
         const next = s[this.i + 1];
         if (next === undefined || next === '\n' || next === '\r') bail();
@@ -701,3 +758,4 @@ const FI: ReadonlySet<string> = new Set(['fi']);
 const DO: ReadonlySet<string> = new Set(['do']);
 const DONE: ReadonlySet<string> = new Set(['done']);
 const CASE_ITEM_END: ReadonlySet<string> = new Set([';;', 'esac']);
+const GROUP_END: ReadonlySet<string> = new Set(['}']);
