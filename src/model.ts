@@ -313,14 +313,12 @@ function argumentsStart(text: string, from: number, end: number, escape: string)
   return end;
 }
 
-/** A two-character `pair` within [start, end) (a bounded scan: indexOf would run on to the end of the file). */
+/**
+ * `pair` within [start, end). A slice shares the text's characters, so this is the native search
+ * bounded to the range (indexOf alone would run on to the end of the file when it is absent).
+ */
 function contains(text: string, pair: string, start: number, end: number): boolean {
-  const a = pair.charCodeAt(0);
-  const b = pair.charCodeAt(1);
-  for (let i = start; i + 1 < end; i++) {
-    if (text.charCodeAt(i) === a && text.charCodeAt(i + 1) === b) return true;
-  }
-  return false;
+  return end - start >= pair.length && text.slice(start, end).includes(pair);
 }
 
 /** A line's kind from its text in [start, end): blank (`isBlank`), comment (`#` after blanks) or other. */

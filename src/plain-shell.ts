@@ -66,6 +66,19 @@ const UNSUPPORTED = new Set(['`', '(', ')', '{', '}', '[', ']', '!', '\r']);
 /** Operators of `${NAME<op>word}` (the word is read as far as the closing brace). */
 const PARAMETER_OPERATOR = /^(?::?[-=?+]|##?|%%?|\/\/?|\^\^?|,,?)/;
 
+/** ASCII characters that continue an unquoted word as themselves (1), by char code. */
+const ORDINARY = new Uint8Array(128);
+/** ASCII characters that stand for themselves inside double quotes (1). */
+const QUOTED_ORDINARY = new Uint8Array(128);
+for (let code = 33; code < 127; code++) {
+  const c = String.fromCharCode(code);
+  const special = c === '"' || c === '\\' || c === '$' || c === '`';
+  QUOTED_ORDINARY[code] = special ? 0 : 1;
+  ORDINARY[code] = special || c === "'" || c === ')' || isBreak(c) || UNSUPPORTED.has(c) ? 0 : 1;
+}
+QUOTED_ORDINARY[32] = 1;
+QUOTED_ORDINARY[9] = 1;
+
 /** Redirection operators after an optional descriptor, longest first. */
 const REDIRECTS = ['&>>', '>>', '>&', '<&', '&>', '>|', '>', '<'];
 
@@ -667,8 +680,11 @@ class PlainReader {
         this.expansion(false);
         value = null;
       } else {
-        if (value !== null) value += c;
-        this.i++;
+        // A run of ordinary characters, taken whole (one string, not one per character).
+        let j = this.i + 1;
+        while (j < s.length && ORDINARY[s.charCodeAt(j)] === 1) j++;
+        if (value !== null) value += s.slice(this.i, j);
+        this.i = j;
       }
     }
     if (this.i === start) bail();
@@ -701,8 +717,10 @@ class PlainReader {
         this.expansion(true);
         value = null;
       } else {
-        if (value !== null) value += c;
-        this.i++;
+        let j = this.i + 1;
+        while (j < s.length && QUOTED_ORDINARY[s.charCodeAt(j)] === 1) j++;
+        if (value !== null) value += s.slice(this.i, j);
+        this.i = j;
       }
     }
   }
