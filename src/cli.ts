@@ -11,7 +11,7 @@ import { readSettled } from './io.js';
 import { poolSize, runPool } from './pool.js';
 import { processFile, type Action, type FileJob, type FileOutcome } from './process-file.js';
 import { startProgress } from './progress.js';
-import type { Totals } from './report.js';
+import { loadDiff, type Totals } from './report.js';
 import { initShellParser } from './shell.js';
 import { decodeDockerfile, InputError } from './text.js';
 import type { Mode, RunCache, Transform } from './transform.js';
@@ -273,8 +273,10 @@ async function run(
     stderr: io.stderr,
   });
 
-  // The shell parser compiles while discovery and config lookup wait on the file system.
-  const shellReady = initShellParser();
+  // The shell parser compiles (and jsdiff loads, when diffs will be printed) while discovery and
+  // config lookup wait on the file system.
+  const wantDiff = options.format === 'json' || (options.format === 'diff' && options.action === 'dry-run');
+  const shellReady = Promise.all([initShellParser(), wantDiff ? loadDiff() : null]);
   shellReady.catch(() => {}); // awaited below
   const found = await discover(options.paths, io.cwd);
   for (const e of found.errors) {
@@ -309,7 +311,6 @@ async function run(
     }
     progress.around(() => reporter.file(job, outcome));
   };
-  const wantDiff = options.format === 'json' || (options.format === 'diff' && options.action === 'dry-run');
   const workers = custom ? 1 : (options.jobs ?? poolSize(files.length));
   if (workers > 1) {
     const jobs: FileJob[] = [];

@@ -1,12 +1,21 @@
 /** Unified diffs and the summary line. */
 import { createRequire } from 'node:module';
 
-// jsdiff is loaded when a diff is printed (--check and --write never need it).
+// jsdiff is loaded only when diffs are printed (--check and --write never need it): by
+// loadDiff() ahead of time where the caller knows it will (the command line, while it starts up),
+// else when the first diff is made.
 const require = createRequire(import.meta.url);
+let jsdiff: typeof import('diff') | null = null;
+
+/** Load jsdiff now, so that the first diff does not wait for it. */
+export async function loadDiff(): Promise<void> {
+  jsdiff ??= await import('diff');
+}
 
 /** A unified diff between two named texts, without the `=====` banner jsdiff prints first. */
 function patch(oldName: string, newName: string, before: string, after: string): string {
-  const { createTwoFilesPatch } = require('diff') as typeof import('diff');
+  jsdiff ??= require('diff') as typeof import('diff');
+  const { createTwoFilesPatch } = jsdiff;
   return createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: 3 }).replace(
     /^=+\n/,
     '',

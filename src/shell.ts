@@ -88,9 +88,9 @@ export function initShellParser(): Promise<void> {
     const bash = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
     const p = new Parser();
     p.setLanguage(bash);
-    // The first parse compiles the WebAssembly it calls (~15 ms); do it here, where it can overlap
-    // with the caller's file-system work.
-    p.parse('true && x=1 y | z')?.delete();
+    // No warm-up parse: most scripts never reach tree-sitter (see plain-shell.ts), and its first
+    // parse compiles the WebAssembly it calls (~15 ms), which a one-file run of plain scripts
+    // would wait for in vain.
     parser = p;
   })();
   return initializing;
