@@ -3,7 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { APT, APT_FIXED, git, runCli, tempDir, read, tree } from './helpers.js';
+import { APT, APT_FIXED, cliPath, git, runCli, tempDir, read, tree } from './helpers.js';
 
 const CLEAN = 'FROM debian:bookworm-slim\nRUN echo hello\n';
 
@@ -36,6 +36,19 @@ describe('--dry-run (the default)', () => {
       expect(fs.readFileSync(path.join(applied, f))).toEqual(fs.readFileSync(path.join(root, f)));
     }
     expect(read(root, 'svc/b/Dockerfile.prod')).toBe(APT_FIXED.replace(/\n/g, '\r\n'));
+  });
+
+  test('a reader that stops early (| head) ends the run quietly, status 141 as for SIGPIPE', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`svc${i}/Dockerfile`] = APT;
+    const root = tree(files);
+    const r = execFileSync(
+      'bash',
+      ['-c', `node ${JSON.stringify(cliPath)} --dry-run 2>err.txt | head -1; echo "\${PIPESTATUS[0]}"`],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(r).toBe('--- a/svc0/Dockerfile\n141\n');
+    expect(read(root, 'err.txt')).not.toContain('EPIPE');
   });
 
   test('patch -p1 applies a diff of a file without a final newline', () => {
