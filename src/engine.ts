@@ -7,7 +7,15 @@ import { parseDockerfile, type DockerfileModel } from './model.js';
 import { initShellParser } from './shell.js';
 import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
 import { InputError } from './text.js';
-import type { FixProposal, Mode, NewFile, RunCache, Safety, Transform } from './transform.js';
+import type {
+  FixProposal,
+  Mode,
+  NewFile,
+  RunCache,
+  Safety,
+  Transform,
+  TransformResult,
+} from './transform.js';
 import { builtinTransforms } from '../transforms/index.js';
 
 export interface FixOptions {
@@ -68,6 +76,9 @@ export interface FixResult {
 export class VerifyError extends InputError {}
 
 export const DEFAULT_MAX_PASSES = 10;
+
+/** Transforms known to be pure functions of the text and context (custom ones may not be). */
+const BUILTIN: ReadonlySet<Transform> = new Set(builtinTransforms);
 
 /** Select transforms by --only/--skip, keeping registry order. Unknown ids are an error. */
 export function selectTransforms(options: FixOptions): Transform[] {
@@ -145,6 +156,10 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
 
   const fixes: ReportedFix[] = [];
   const newFiles = new Map<string, string>();
+  // A built-in transform's result depends only on the text (and this call's context): one that
+  // already ran on the very text in front of it need not run again (the last pass re-runs every
+  // transform; those after the last change in the pass before saw the same text).
+  const lastRuns = new Map<Transform, { text: string; result: TransformResult }>();
   for (let pass = 1; pass <= maxPasses; pass++) {
     let changed = false;
     const pending: ReportedFix[] = [];
@@ -153,14 +168,22 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
     let lastChanger = '';
     for (const transform of transforms) {
       const id = transform.meta.id;
-      let result;
-      try {
-        result = transform.run(model, context);
-      } catch (err) {
-        throw new InputError(`internal error in transform ${id}: ${(err as Error).message}`, 'internal');
+      let result: TransformResult;
+      const last = lastRuns.get(transform);
+      if (last !== undefined && last.text === text) {
+        result = last.result;
+      } else {
+        try {
+          result = transform.run(model, context);
+        } catch (err) {
+          throw new InputError(`internal error in transform ${id}: ${(err as Error).message}`, 'internal');
+        }
+        if (BUILTIN.has(transform)) lastRuns.set(transform, { text, result });
       }
       for (const s of result.skips)
         skips.push({ transform: id, reason: s.reason, message: s.message, line: toInputLine(s.at) });
+      // Most runs propose nothing: nothing more to set up for them.
+      if (result.fixes.length === 0) continue;
       const accepted: FixProposal[] = [];
       const acceptedEdits = new EditSet();
       const ignored = ignores.filter((r) => r.ids.length === 0 || r.ids.includes(id));
