@@ -49,7 +49,7 @@ const RESERVED = new Set([
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'readonly', 'local', 'unset']);
 
 /** Command names read here; tree-sitter-bash reads others (`a#b`, `\ `, `--f=1`) its own ways. */
-const PLAIN_NAME = /^(?:[\w./~+@%:,^][\w./~+@%:,^-]*|\$\{?[A-Za-z_]\w*\}?)$/;
+const PLAIN_NAME = /^(?:[A-Za-z_./~][\w./~+-]*|\$\{?[A-Za-z_]\w*\}?)$/;
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
@@ -79,6 +79,14 @@ for (let code = 33; code < 127; code++) {
 QUOTED_ORDINARY[32] = 1;
 QUOTED_ORDINARY[9] = 1;
 
+/** After `$NAME` in a word of two or more parts before it, these end tree-sitter's word there. */
+const SPLITTING = new Set(['-', '/', '.']);
+/** …and these do, or not, depending on what follows them: such words are left to tree-sitter. */
+const SPLITTING_SOMETIMES = new Set(['+', ',', '~', '*', '?', '^']);
+
+/** Operands of `[ … ]` read here: plain characters and simple strings, or one expansion alone. */
+const TEST_OPERAND = /^(?:(?:[\w/.:-]|"[^"$`\\]*"|'[^']*')+|"?\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})"?)$/;
+
 /** Redirection operators after an optional descriptor, longest first. */
 const REDIRECTS = ['&>>', '>>', '>&', '<&', '&>', '>|', '>', '<'];
 
@@ -103,12 +111,6 @@ export function parsePlainShell(source: string): ShellScript | null {
 
 class PlainReader {
   private i = 0;
-  /**
-   * Expansions in the current word. tree-sitter-bash splits a word at an unquoted `$NAME` that
-   * follows another expansion and has more text after it (`$v/c-$v-x` reads as `$v/c-$` and
-   * `v-x`); such words are left to it, to read as it does.
-   */
-  private expansions = 0;
   /** Depth of `$(…)` being read: there `)` ends a word and the substitution. */
   private parens = 0;
   /** Depth of `$(…)` and compound bodies: there only the commands count, not the steps. */
@@ -144,6 +146,7 @@ class PlainReader {
     // The connector before the next statement, as tree-sitter's program node lists them.
     let pending: Connector | null = null;
     let statements = 0;
+    let newline = false;
     for (;;) {
       this.blanks();
       if (this.i >= s.length) break;
@@ -152,6 +155,7 @@ class PlainReader {
       if (c === '\n') {
         // Newlines are no tokens of tree-sitter's program: the connector stays `;` or `&`.
         this.i++;
+        newline = true;
         continue;
       }
       if (c === '#') {
@@ -160,8 +164,9 @@ class PlainReader {
       }
       if (c === ';' && s[this.i + 1] === ';' && until?.has(';;')) break;
       if (c === ';' || c === '&') {
-        // A separator with no statement before it, or `;;` / `;&`: not plain.
-        if (statements === 0 || trailing !== null || s[this.i + 1] === ';' || s[this.i + 1] === '&') bail();
+        // A separator with no statement before it (on its line), or `;;` / `;&`: not plain.
+        if (statements === 0 || newline || trailing !== null) bail();
+        if (s[this.i + 1] === ';' || s[this.i + 1] === '&') bail();
         trailing = c;
         pending = c;
         this.i++;
@@ -174,6 +179,7 @@ class PlainReader {
       }
       if (statements > 0 && pending === null) bail();
       trailing = null;
+      newline = false;
       this.andOr(steps, pending);
       statements++;
       pending = ';';
@@ -283,7 +289,8 @@ class PlainReader {
       this.blanks();
       const unit = this.unit(leading);
       this.blanks();
-      if ((s[this.i] === '|' && s[this.i + 1] !== '|') || unit.hasRedirect || this.redirectsList) bail();
+      if (unit.type !== 'command' || (s[this.i] === '|' && s[this.i + 1] !== '|')) bail();
+      if (unit.hasRedirect || this.redirectsList) bail();
       return { units: [unit], negated: true, start: bang, end: unit.end };
     }
     const units: Unit[] = [this.unit(leading)];
@@ -294,8 +301,9 @@ class PlainReader {
       // tree-sitter-bash nests `a | b | c && d` as `a | (b | c && d)`: longer pipelines are left to it.
       if (s[this.i + 1] === '&' || units.length === 2) bail();
       this.i++;
-      this.blankLines();
-      if (this.i >= s.length) bail();
+      // Newlines may follow `|`; a comment there is left to tree-sitter.
+      while (this.i < s.length && (s[this.i] === ' ' || s[this.i] === '\t' || s[this.i] === '\n')) this.i++;
+      if (this.i >= s.length || s[this.i] === '#') bail();
       units.push(this.unit(false));
     }
     // Each part of a multi-command pipeline runs in its own subshell, with what it runs.
@@ -387,6 +395,8 @@ class PlainReader {
       this.statements([], DO);
       this.doGroup();
     } else if (keyword === 'case') {
+      // Inside `$(…)` the `)` of its patterns trips tree-sitter: left to it.
+      if (this.parens > 0) bail();
       this.caseBody();
     } else {
       bail();
@@ -519,39 +529,34 @@ class PlainReader {
   private test(): CompoundCommand {
     const { s } = this;
     const start = this.i;
-    const first = this.allCommands.length;
     this.i++;
-    this.nested++;
-    let words = 0;
+    // The shape, one letter a word: `o` an operator, `x` an operand.
+    let shape = '';
     for (;;) {
       this.blanks();
       const c = s[this.i];
       if (c === ']') {
         const after = s[this.i + 1];
-        if (words === 0 || (after !== undefined && !isBreak(after) && after !== ')')) bail();
+        if (after !== undefined && !isBreak(after) && after !== ')') bail();
         if (after === '<' || after === '>') bail();
         this.i++;
         break;
       }
-      if (this.i >= s.length || isBreak(c) || c === '#' || c === '!' || c === '=' || c === '-') {
-        // Test operators (`-f`, `=`, `!=`, `!`) as whole words; anything else is left to tree-sitter.
-        const op = /^(?:-[a-zA-Z]+|!=?|==?)(?=[ \t])/.exec(s.slice(this.i, this.i + 8));
-        if (!op) bail();
-        this.i += op![0].length;
-        words++;
+      if (this.i >= s.length || isBreak(c) || c === '#') bail();
+      const op = /^(?:-[a-zA-Z]+|!=?|==?)(?=[ \t])/.exec(s.slice(this.i, this.i + 8));
+      if (op) {
+        this.i += op[0].length;
+        shape += op[0] === '!' ? '!' : 'o';
         continue;
       }
-      this.word(false);
-      words++;
+      // Operands: plain characters and simple strings, or one expansion alone.
+      const operand = this.word(false).raw;
+      if (!TEST_OPERAND.test(operand) || operand.startsWith('-')) bail();
+      shape += 'x';
     }
-    this.nested--;
-    return {
-      type: 'other',
-      commands: this.allCommands.slice(first).map((c) => c.command),
-      hasRedirect: false,
-      start,
-      end: this.i,
-    };
+    // `[ x ]`, `[ -f x ]`, `[ x = y ]`, after an optional `!`; other shapes are left to tree-sitter.
+    if (!/^!?(?:x|ox|xox)$/.test(shape)) bail();
+    return { type: 'other', commands: [], hasRedirect: false, start, end: this.i };
   }
 
   /** At `>`, `<`, `&>` or a descriptor number right before one. */
@@ -593,14 +598,16 @@ class PlainReader {
           bail();
         break;
       }
-      const tok = this.word(name === null || declaration);
+      const tok = this.word(name === null || declaration, name !== null && !declaration);
       if (start === -1) start = tok.start;
       end = tok.end;
       if (declaration) {
         // tree-sitter reads `A=1` as an assignment and `A` as a variable name: no literal value.
         // Options (`-x`) are words; anything else is left to tree-sitter.
+        // `unset` takes names only: `a=b` there is a word.
         const option = /^-[A-Za-z]+$/.test(tok.raw);
-        if (!option && tok.assigns === null && !/^[A-Za-z_]\w*$/.test(tok.raw)) bail();
+        const assignment = tok.assigns !== null && name!.value !== 'unset';
+        if (!option && !assignment && !/^[A-Za-z_]\w*$/.test(tok.raw)) bail();
         args.push({ raw: tok.raw, value: option ? tok.raw : null, start: tok.start, end: tok.end });
       } else if (name === null && tok.assigns !== null) {
         assignments.push(tok.assigns);
@@ -638,8 +645,11 @@ class PlainReader {
     return command;
   }
 
-  /** One word: plain, quoted and escaped parts and simple expansions, up to an unquoted break. */
-  private word(commandStart: boolean): Token {
+  /**
+   * One word: plain, quoted and escaped parts and simple expansions, up to an unquoted break.
+   * `splittable`: a command argument, which may end early where tree-sitter splits it (below).
+   */
+  private word(commandStart: boolean, splittable = false): Token {
     const { s } = this;
     const start = this.i;
     let assigns: string | null = null;
@@ -647,22 +657,49 @@ class PlainReader {
       let j = start + 1;
       while (j < s.length && NAME_CHAR.test(s[j])) j++;
       const eq = s[j] === '=' ? j : s[j] === '+' && s[j + 1] === '=' ? j + 1 : -1;
+      // `_=` is a command name to tree-sitter.
+      if (eq !== -1 && j - start === 1 && s[start] === '_') bail();
       if (eq !== -1) {
         assigns = s.slice(start, j);
         this.i = eq + 1;
-        // `A= cmd`: an empty value.
+        // `A=#…`: a comment or an error to tree-sitter.
+        if (s[this.i] === '#') bail();
+        // `A=` with an empty value: alone, not before a command (`A= x:y` is an error to tree-sitter).
         const next = s[this.i];
-        if (next === undefined || isBreak(next) || (next === ')' && this.parens > 0))
+        if (next === undefined || next === ';' || next === '\n' || (next === ')' && this.parens > 0))
           return { raw: s.slice(start, this.i), value: '', start, end: this.i, assigns };
+        if (isBreak(next)) bail();
       }
     }
+    // A word that starts with `=` (`==`, `=x`) is an operator or error to tree-sitter.
+    if (s[this.i] === '=') bail();
     let value: string | null = '';
-    const outer = this.expansions;
-    this.expansions = 0;
+    // Parts of the word so far (a run of plain characters, a quoted string, an expansion each).
+    let parts = 0;
+    let inRun = false;
+    let escaped = false;
     while (this.i < s.length) {
       const c = s[this.i];
       if (isBreak(c) || (c === ')' && this.parens > 0)) break;
       if (UNSUPPORTED.has(c)) bail();
+      const plain = c !== "'" && c !== '"' && c !== '$';
+      if (plain && !inRun) parts++;
+      else if (!plain) parts++;
+      inRun = plain;
+      // An escape is read here only in a word of one plain run (tree-sitter splits others).
+      if (!plain && escaped) bail();
+      if (c === '$' && NAME_START.test(s[this.i + 1] ?? '') && parts > 2) {
+        // tree-sitter-bash ends a word at an unquoted `$NAME` that follows two or more parts and is
+        // followed by one of `-/.+,~*?^`: `x$v$v-y` reads as `x$v$` and `v-y`. Read it so.
+        let j = this.i + 2;
+        while (j < s.length && NAME_CHAR.test(s[j])) j++;
+        if (SPLITTING_SOMETIMES.has(s[j])) bail();
+        if (SPLITTING.has(s[j])) {
+          if (escaped || !splittable || assigns !== null) bail();
+          this.i++;
+          return { raw: s.slice(start, this.i), value: null, start, end: this.i, assigns };
+        }
+      }
       if (c === "'") {
         const close = s.indexOf("'", this.i + 1);
         if (close === -1) bail();
@@ -673,22 +710,29 @@ class PlainReader {
         value = value !== null && inner !== null ? value + inner : null;
       } else if (c === '\\') {
         const next = s[this.i + 1];
-        if (next === undefined || next === '\n' || next === '\r') bail();
+        // An escaped blank or line break is left to tree-sitter, and so is an escape in a word with
+        // an expansion (`$v\t` is two words to it).
+        if (next === undefined || next === '\n' || next === '\r' || next === ' ' || next === '\t') bail();
+        if (parts > 1) bail();
         if (value !== null) value += next;
+        escaped = true;
         this.i += 2;
       } else if (c === '$') {
-        this.expansion(false);
+        if (escaped) bail();
+        this.expansion();
         value = null;
       } else {
         // A run of ordinary characters, taken whole (one string, not one per character).
         let j = this.i + 1;
         while (j < s.length && ORDINARY[s.charCodeAt(j)] === 1) j++;
-        if (value !== null) value += s.slice(this.i, j);
+        const run = s.slice(this.i, j);
+        // `2#101` is a number in a base to tree-sitter.
+        if (run.includes('#') && /\d#/.test(run)) bail();
+        if (value !== null) value += run;
         this.i = j;
       }
     }
     if (this.i === start) bail();
-    this.expansions = outer;
     return { raw: s.slice(start, this.i), value, start, end: this.i, assigns };
   }
 
@@ -701,6 +745,8 @@ class PlainReader {
       if (this.i >= s.length) bail();
       const c = s[this.i];
       if (c === '"') {
+        // Blanks alone: tree-sitter's string holds no content (`" "` reads as ``).
+        if (value !== null && value !== '' && value.trim() === '' && !/[\n\r]/.test(value)) bail();
         this.i++;
         return value;
       }
@@ -709,12 +755,12 @@ class PlainReader {
       if (c === '\\') {
         const next = s[this.i + 1];
         if (next === undefined || next === '\n' || next === '\r') bail();
-        // Inside double quotes only these are escapes; elsewhere the backslash stays.
-        if (value !== null)
-          value += next === '\\' || next === '"' || next === '$' || next === '`' ? next : c + next;
+        // Inside double quotes only these are escapes (tree-sitter reads others its own way).
+        if (next !== '\\' && next !== '"' && next !== '$' && next !== '`') bail();
+        if (value !== null) value += next;
         this.i += 2;
       } else if (c === '$') {
-        this.expansion(true);
+        this.expansion();
         value = null;
       } else {
         let j = this.i + 1;
@@ -726,9 +772,8 @@ class PlainReader {
   }
 
   /** `$NAME`, `${NAME}`, `${NAME<op>plain word}` or `$(plain script)` (nothing more elaborate). */
-  private expansion(quoted: boolean): void {
+  private expansion(): void {
     const { s } = this;
-    this.expansions++;
     let j = this.i + 1;
     if (s[j] === '(') {
       if (s[j + 1] === '(') bail();
@@ -759,13 +804,6 @@ class PlainReader {
     }
     if (!NAME_START.test(s[j] ?? '')) bail();
     while (j < s.length && NAME_CHAR.test(s[j])) j++;
-    const after = s[j];
-    if (
-      !quoted &&
-      this.expansions > 1 &&
-      !(after === undefined || isBreak(after) || (after === ')' && this.parens > 0))
-    )
-      bail();
     this.i = j;
   }
 }
