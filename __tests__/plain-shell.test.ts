@@ -9,6 +9,23 @@ import { initShellParser, parseShell, parseWithTreeSitter } from '../src/shell.j
 
 beforeAll(() => initShellParser());
 
+/** Of `count` generated scripts: how many the fast path accepts, and those it reads otherwise than tree-sitter. */
+function compareWithTreeSitter(
+  count: number,
+  generate: () => string,
+): { accepted: number; mismatches: string[] } {
+  let accepted = 0;
+  const mismatches: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const script = generate();
+    const plain = parsePlainShell(script);
+    if (plain === null) continue;
+    accepted++;
+    if (!isDeepStrictEqual(plain, parseWithTreeSitter(script))) mismatches.push(script);
+  }
+  return { accepted, mismatches };
+}
+
 /** A seeded generator of integers in [0, n) (mulberry32: every bit varies, unlike a float LCG). */
 function random(seed: number): (n: number) => number {
   let state = seed | 0;
@@ -190,9 +207,7 @@ describe('plain-script fast path', () => {
       '|',
     ];
     const next = random(42);
-    let accepted = 0;
-    const mismatches: string[] = [];
-    for (let k = 0; k < 40000; k++) {
+    const { accepted, mismatches } = compareWithTreeSitter(40000, () => {
       let script = '';
       const parts = 1 + next(6);
       for (let j = 0; j < parts; j++) {
@@ -200,12 +215,8 @@ describe('plain-script fast path', () => {
         if (next(2)) script += ' ' + words[next(words.length)];
         script += separators[next(separators.length)];
       }
-      if (next(2)) script = script.trimEnd();
-      const plain = parsePlainShell(script);
-      if (plain === null) continue;
-      accepted++;
-      if (!isDeepStrictEqual(plain, parseWithTreeSitter(script))) mismatches.push(script);
-    }
+      return next(2) ? script.trimEnd() : script;
+    });
     expect(mismatches).toEqual([]);
     // The grammar must exercise the fast path, or the test proves nothing.
     expect(accepted).toBeGreaterThan(400);
@@ -239,9 +250,7 @@ describe('plain-script fast path', () => {
       '$w',
     ];
     const next = random(7);
-    let accepted = 0;
-    const mismatches: string[] = [];
-    for (let k = 0; k < 20000; k++) {
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () => {
       let w = '';
       for (let q = 1 + next(6); q > 0; q--) w += parts[next(parts.length)];
       const places = [
@@ -255,12 +264,8 @@ describe('plain-script fast path', () => {
         `case ${w} in x) a;; esac`,
         `export A=${w}`,
       ];
-      const script = places[next(places.length)];
-      const plain = parsePlainShell(script);
-      if (plain === null) continue;
-      accepted++;
-      if (!isDeepStrictEqual(plain, parseWithTreeSitter(script))) mismatches.push(script);
-    }
+      return places[next(places.length)];
+    });
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(10000);
   });

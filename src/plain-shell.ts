@@ -402,18 +402,7 @@ class PlainReader {
       bail();
     }
     this.nested--;
-    const end = this.i;
-    // The closing word must stand alone: `fi;`, `done &&`, `esac)`.
-    const after = this.s[end];
-    if (after !== undefined && !isBreak(after) && after !== ')') bail();
-    if (after === '<' || after === '>') bail();
-    return {
-      type: 'compound',
-      commands: this.allCommands.slice(first).map((c) => c.command),
-      hasRedirect: false,
-      start,
-      end,
-    };
+    return this.closed('compound', start, first);
   }
 
   /** Statements up to one of the reserved words in `until`, which is consumed and returned. */
@@ -486,7 +475,7 @@ class PlainReader {
     this.statements([], null);
     this.nested--;
     this.parens--;
-    if (this.s[this.i] !== ')' || !this.endsWord(this.i + 1)) bail();
+    if (this.s[this.i] !== ')') bail();
     this.i++;
     return this.closed('subshell', start, first);
   }
@@ -500,16 +489,17 @@ class PlainReader {
     this.statements([], GROUP_END);
     this.nested--;
     this.blankLines();
-    if (this.s[this.i] !== '}' || !this.endsWord(this.i + 1)) bail();
+    if (this.s[this.i] !== '}') bail();
     this.i++;
     return this.closed('group', start, first);
   }
 
-  /** A compound unit that ends here, holding the commands recorded since `first`. */
+  /**
+   * A compound unit that ends here (`fi;`, `done &&`, `)`), holding the commands recorded since
+   * `first`. Its closing word must stand alone; a redirection after it is left to tree-sitter.
+   */
   private closed(type: CompoundCommand['type'], start: number, first: number): CompoundCommand {
-    // A redirection after it is left to tree-sitter.
-    const after = this.s[this.i];
-    if (after === '<' || after === '>') bail();
+    if (!this.endsWord(this.i)) bail();
     return {
       type,
       commands: this.allCommands.slice(first).map((c) => c.command),
@@ -536,9 +526,6 @@ class PlainReader {
       this.blanks();
       const c = s[this.i];
       if (c === ']') {
-        const after = s[this.i + 1];
-        if (after !== undefined && !isBreak(after) && after !== ')') bail();
-        if (after === '<' || after === '>') bail();
         this.i++;
         break;
       }
@@ -556,7 +543,8 @@ class PlainReader {
     }
     // `[ x ]`, `[ -f x ]`, `[ x = y ]`, after an optional `!`; other shapes are left to tree-sitter.
     if (!/^!?(?:x|ox|xox)$/.test(shape)) bail();
-    return { type: 'other', commands: [], hasRedirect: false, start, end: this.i };
+    // Its operands hold no substitutions: no commands.
+    return this.closed('other', start, this.allCommands.length);
   }
 
   /** At `>`, `<`, `&>` or a descriptor number right before one. */
