@@ -62,6 +62,19 @@ const ACCEPTED = [
   'B=${A:-/usr/local}',
   // One shell word that tree-sitter-bash reads as two (`/tmp/$v/c-$` and `v-x.tgz`): read as it does.
   'curl -o /tmp/$v/c-$v-x.tgz https://a/$v/$v.tgz',
+  // Longer pipelines where tree-sitter-bash reads them plainly.
+  'x && a | b | c && d',
+  'a | b | c; d',
+  'x && a | b | c | d',
+  // Substitutions and expansions in tests.
+  'if [ "$(uname -m)" != x86_64 ]; then a; fi',
+  '[ -z ${CODE_RELEASE+x} ] && [ "${A}${B}" = "amd64" ] || [ -e "/usr/bin/$base" ]',
+  '[ "$(sha512sum x.tgz | cut -c1-8)" = "$SUM" ]',
+  // A redirected lone pipeline: tree-sitter's group body, its commands not isolated…
+  "find . -name '*.so' | sort -u > /etc/list; ldconfig",
+  'yes | unminimize 2>&1 && bash x',
+  // …unless that group is in a larger one.
+  'h | c > f && d > f',
 ];
 
 /** tree-sitter-bash reads these its own (sometimes wrong) ways: the fast path must decline them. */
@@ -92,10 +105,22 @@ const DECLINED = [
   '--f=1 x',
   // A lone `-` before a descriptor redirection is dropped by tree-sitter.
   'apt-key add - 2>&1',
-  // An empty assignment before a command, a substitution in a test, an escaped blank.
+  // An empty assignment before a command, an escaped blank.
   'A= b',
-  'if [ "$(uname -m)" != x86_64 ]; then a; fi',
   'a e\\ f',
+  // Longer pipelines after a compound or redirected command, or before a redirected line.
+  '(g) && a | b | c | d && e',
+  'a > f && b | c | d | e && g',
+  'a | b | c\nd > f',
+  // Tests tree-sitter-bash reads as something else or as errors.
+  '[ -f / ]',
+  '[ ! = x ]',
+  '[ a= ]',
+  // `for` without `in` before `do`, or with `in` and no words: errors to tree-sitter-bash.
+  'for v do a; done',
+  'for v in; do a; done',
+  // Piped after a redirected list inside a compound command.
+  'if t; then a && b > f | c; fi',
   // Several bare assignments (each recorded again on its own), dangling operators.
   'A=1 B=2',
   'a &&',
@@ -268,5 +293,120 @@ describe('plain-script fast path', () => {
     });
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(10000);
+  });
+  test('random lists of pipelines of every kind of unit, in every context', () => {
+    const units = [
+      'a',
+      'b x',
+      'c > f',
+      'd 2>&1',
+      '{ e; }',
+      '(g)',
+      '[ -f x ]',
+      'h <f',
+      'i >>f 2>&1',
+      'X=1 j',
+      'if k; then l; fi',
+      '! m',
+      'n $(o | p | q && r)',
+      'export S=1',
+    ];
+    const operators = [' && ', ' || ', ' && ', '; ', '\n', ' &\n', ' | ', ' | ', ' |\n'];
+    const contexts = [
+      (x: string) => x,
+      (x: string) => `z && ${x}`,
+      (x: string) => `y; ${x}`,
+      (x: string) => `echo "$(${x})"`,
+      (x: string) => `if t; then ${x}; fi`,
+      (x: string) => `(${x})`,
+      (x: string) => `{ ${x}; }`,
+      (x: string) => `for v in 1; do ${x}; done`,
+      (x: string) => `${x} && w`,
+    ];
+    const next = random(3);
+    const pipeline = () => {
+      let p = units[next(units.length)];
+      for (let k = next(6); k > 0; k--) p += ' | ' + units[next(units.length)];
+      return p;
+    };
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () => {
+      let list = pipeline();
+      for (let k = next(5); k > 0; k--) list += operators[next(operators.length)] + pipeline();
+      return contexts[next(contexts.length)](list);
+    });
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(1500);
+  });
+
+  test('random tests with quoted strings, expansions and substitutions as operands', () => {
+    const inQuotes = [
+      'a',
+      ' ',
+      '/',
+      '-',
+      '=',
+      '%',
+      '@',
+      '*',
+      ':',
+      '$v',
+      '${v}',
+      '$(c)',
+      '$(c -x "y z")',
+      '$(c | d)',
+      '$(c && d)',
+      '$(c; d)',
+      "'",
+      '#',
+      ';',
+      '&',
+      '|',
+      '!',
+      '(',
+      ')',
+      '{',
+      '}',
+      '[',
+      ']',
+      '<',
+      '>',
+      '$(c "$v")',
+    ];
+    const expansionOps = [':-', '-', ':+', '+', '=', ':=', '?', '#', '##', '%', '%%', '/', ':'];
+    const expansionWord = ['a', '.', '/', '*', '~', '-', ':', ' ', '$v', '"', '}', '('];
+    const plain = ['x', '/', '.', '-', '=', '%', '@', '+', '*', 'a=', '"q"', "'s'", '$v'];
+    const next = random(5);
+    const some = (parts: string[], max: number) => {
+      let out = '';
+      for (let k = next(max); k > 0; k--) out += parts[next(parts.length)];
+      return out;
+    };
+    const operand = () => {
+      switch (next(4)) {
+        case 0:
+          return '"' + some(inQuotes, 5) + '"';
+        case 1:
+          return '${v' + expansionOps[next(expansionOps.length)] + some(expansionWord, 4) + '}';
+        case 2:
+          return '$(c' + some([' a', ' -x', ' | d', ' && e', '; f', ' "$v"', ')', '('], 3) + ')';
+        default:
+          return plain[next(plain.length)] + some(plain, 2);
+      }
+    };
+    const binary = ['=', '!=', '==', '-eq', '-lt', '-nt', '=~', '-a'];
+    const unary = ['-f', '-z', '-n', '-e', '-d', '!'];
+    const shapes = [
+      () => `[ ${operand()} ]`,
+      () => `[ ${unary[next(unary.length)]} ${operand()} ]`,
+      () => `[ ! ${unary[next(unary.length)]} ${operand()} ]`,
+      () => `[ ${operand()} ${binary[next(binary.length)]} ${operand()} ]`,
+      () => `[ ! ${operand()} ${binary[next(binary.length)]} ${operand()} ]`,
+      () => `if [ ${operand()} ${binary[next(binary.length)]} ${operand()} ]; then a; fi && b`,
+      () => `a && [ ${unary[next(unary.length)]} ${operand()} ] || b ${operand()}`,
+      () => `x="$([ ${operand()} ] && c)"`,
+    ];
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () => shapes[next(shapes.length)]());
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(5000);
   });
 });

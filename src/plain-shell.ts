@@ -84,8 +84,16 @@ const SPLITTING = new Set(['-', '/', '.']);
 /** …and these do, or not, depending on what follows them: such words are left to tree-sitter. */
 const SPLITTING_SOMETIMES = new Set(['+', ',', '~', '*', '?', '^']);
 
-/** Operands of `[ … ]` read here: plain characters and simple strings, or one expansion alone. */
-const TEST_OPERAND = /^(?:(?:[\w/.:-]|"[^"$`\\]*"|'[^']*')+|"?\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})"?)$/;
+/**
+ * Operands of `[ … ]` read here (tree-sitter-bash reads others, e.g. with `=`, `%` or `@` in them,
+ * its own ways): plain characters and simple strings, or one expansion alone; a double-quoted
+ * string of text, `$NAME`, `${NAME}` and simple `$(…)`; `${NAME op word}` or `$(…)` alone.
+ */
+const TEST_OPERANDS = [
+  /^(?:(?:[\w/.:-]|"[^"$`\\]*"|'[^']*')+|"?\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})"?)$/,
+  /^"(?:[^"\\`$]|\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\$\((?:[^()"'`\\$]|"[^"$`\\]*")*\))*"$/,
+  /^\$(?:\{[A-Za-z_]\w*(?::?[-+=?]|##?|%%?)[\w./:*~-]*\}|\((?:[^()"'`\\$]|"[^"$`\\]*")*\))$/,
+];
 
 /** Redirection operators after an optional descriptor, longest first. */
 const REDIRECTS = ['&>>', '>>', '>&', '<&', '&>', '>|', '>', '<'];
@@ -109,6 +117,12 @@ export function parsePlainShell(source: string): ShellScript | null {
   }
 }
 
+/** A lone command without redirections. */
+function plainHead(step: Step): boolean {
+  const { units } = step.pipeline;
+  return units.length === 1 && units[0].type === 'command' && !units[0].hasRedirect;
+}
+
 class PlainReader {
   private i = 0;
   /** Depth of `$(…)` being read: there `)` ends a word and the substitution. */
@@ -118,6 +132,8 @@ class PlainReader {
   private hasComment = false;
   /** Set by a redirection that tree-sitter applies to the whole and-or list before it. */
   private redirectsList = false;
+  /** The isolation of a redirected pipeline's commands as they were before it was seen to be one. */
+  private isolatedBefore: boolean[] = [];
   private readonly allCommands: { command: SimpleCommand; isolated: boolean }[] = [];
 
   constructor(private readonly s: string) {}
@@ -217,6 +233,14 @@ class PlainReader {
     this.i += word.length;
   }
 
+  /** Only blanks, then a line break, at the reading position. */
+  private lineBreakAhead(): boolean {
+    const { s } = this;
+    let j = this.i;
+    while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
+    return s[j] === '\n';
+  }
+
   private blanks(): void {
     const { s } = this;
     while (this.i < s.length && (s[this.i] === ' ' || s[this.i] === '\t')) this.i++;
@@ -247,6 +271,8 @@ class PlainReader {
     let op: Connector | null = before;
     const listStart = steps.length;
     const listCommands = this.allCommands.length;
+    let grouped = false;
+    let restored = 0;
     for (let first = true; ; first = false) {
       const pipeline = this.pipeline(first);
       steps.push({ pipeline, before: steps.length === 0 ? null : op });
@@ -254,8 +280,16 @@ class PlainReader {
         // tree-sitter-bash reads `x && a > f` as `{ x && a; } > f`: the list so far becomes one
         // redirected group, as its reading gives it.
         this.redirectsList = false;
-        // A lone pipeline is scanned as the group's own body there, its commands not isolated.
-        if (steps.length - listStart === 1 && pipeline.units.length > 1) bail();
+        // A lone pipeline is scanned as the group's own body there, its commands not isolated;
+        // once that group is in a larger one (`a | b > f && c > g`), they are again.
+        for (let k = 0; k < restored; k++) this.allCommands[listCommands + k].isolated = true;
+        restored = 0;
+        if (steps.length - listStart === 1 && pipeline.units.length > 1) {
+          this.isolatedBefore.forEach(
+            (isolated, k) => (this.allCommands[listCommands + k].isolated = isolated),
+          );
+          restored = this.isolatedBefore.length;
+        }
         const group: CompoundCommand = {
           type: 'group',
           commands: this.allCommands.slice(listCommands).map((c) => c.command),
@@ -263,6 +297,7 @@ class PlainReader {
           start: steps[listStart].pipeline.start,
           end: pipeline.end,
         };
+        grouped = true;
         const firstBefore = steps[listStart].before;
         steps.splice(listStart, steps.length - listStart, {
           pipeline: { units: [group], negated: false, start: group.start, end: group.end },
@@ -272,6 +307,9 @@ class PlainReader {
       this.blanks();
       const two = s.slice(this.i, this.i + 2);
       if (two !== '&&' && two !== '||') return;
+      // tree-sitter-bash nests `a | b | c && d` as `a | (b | c && d)` at the start of a list, and
+      // `x && a | b | c | d && e` alike unless `x` is a plain command: left to it.
+      if (pipeline.units.length > 2 && (first || grouped || !plainHead(steps[listStart]))) bail();
       op = two;
       this.i += 2;
       this.blankLines();
@@ -298,17 +336,21 @@ class PlainReader {
       this.blanks();
       if (this.redirectsList) break;
       if (s[this.i] !== '|' || s[this.i + 1] === '|') break;
-      // tree-sitter-bash nests `a | b | c && d` as `a | (b | c && d)`: longer pipelines are left to it.
-      if (s[this.i + 1] === '&' || units.length === 2) bail();
+      if (s[this.i + 1] === '&') bail();
       this.i++;
       // Newlines may follow `|`; a comment there is left to tree-sitter.
       while (this.i < s.length && (s[this.i] === ' ' || s[this.i] === '\t' || s[this.i] === '\n')) this.i++;
       if (this.i >= s.length || s[this.i] === '#') bail();
       units.push(this.unit(false));
     }
+    // tree-sitter-bash may read a line after a longer pipeline as part of it (`a | b | c⏎d > f`).
+    if (units.length > 2 && this.lineBreakAhead()) bail();
     // Each part of a multi-command pipeline runs in its own subshell, with what it runs.
-    if (units.length > 1)
+    if (units.length > 1) {
+      // Unless a redirection makes the pipeline the body of a group (andOr): keep the flags before.
+      if (this.redirectsList) this.isolatedBefore = this.allCommands.slice(first).map((c) => c.isolated);
       for (let k = first; k < this.allCommands.length; k++) this.allCommands[k].isolated = true;
+    }
     return { units, negated: false, start: units[0].start, end: units[units.length - 1].end };
   }
 
@@ -331,6 +373,7 @@ class PlainReader {
     if (!this.atRedirect()) return command;
     if (command.name === null || DECLARATIONS.has(command.name)) bail();
     if (!leading && this.nested === 0) this.redirectsList = true;
+    const pipedAfter = !leading && this.nested > 0;
     let end = command.end;
     // Every word after the first redirection belongs to a redirection, as tree-sitter reads it.
     for (;;) {
@@ -353,6 +396,9 @@ class PlainReader {
       // Commands in a destination would be recorded before the command itself: left to tree-sitter.
       if (this.allCommands.length !== before) bail();
     }
+    // Nested, the list before is not collapsed (only commands count there), but piped on it would
+    // isolate the list's commands too (`if t; then a && b > f | c; fi`): left to tree-sitter.
+    if (pipedAfter && s[this.i] === '|' && s[this.i + 1] !== '|') bail();
     return { ...command, hasRedirect: true, end };
   }
 
@@ -380,13 +426,17 @@ class PlainReader {
       this.blanks();
       if (this.reservedWord() === 'in') {
         this.i += 2;
-        for (;;) {
+        for (let words = 0; ; words++) {
           this.blanks();
           const c = this.s[this.i];
-          if (c === ';' || c === '\n') break;
+          // `for v in; do` is an error to tree-sitter-bash.
+          if ((c === ';' || c === '\n') && words > 0) break;
           if (this.i >= this.s.length || isBreak(c) || c === '#') bail();
           this.word(false);
         }
+      } else if (this.s[this.i] !== ';' && this.s[this.i] !== '\n') {
+        // `for v do` is an error to tree-sitter-bash.
+        bail();
       }
       this.blanks();
       if (this.s[this.i] === ';') this.i++;
@@ -519,8 +569,9 @@ class PlainReader {
   private test(): CompoundCommand {
     const { s } = this;
     const start = this.i;
+    const first = this.allCommands.length;
     this.i++;
-    // The shape, one letter a word: `o` an operator, `x` an operand.
+    // The shape, one letter a word: `x` an operand, `u` a `-letters` operator, `b` `=`, `==`, `!=`.
     let shape = '';
     for (;;) {
       this.blanks();
@@ -533,18 +584,18 @@ class PlainReader {
       const op = /^(?:-[a-zA-Z]+|!=?|==?)(?=[ \t])/.exec(s.slice(this.i, this.i + 8));
       if (op) {
         this.i += op[0].length;
-        shape += op[0] === '!' ? '!' : 'o';
+        shape += op[0] === '!' ? '!' : op[0].startsWith('-') ? 'u' : 'b';
         continue;
       }
       // Operands: plain characters and simple strings, or one expansion alone.
       const operand = this.word(false).raw;
-      if (!TEST_OPERAND.test(operand) || operand.startsWith('-')) bail();
+      // A lone `/` after `-f` is a division to tree-sitter-bash.
+      if (!TEST_OPERANDS.some((re) => re.test(operand)) || operand.startsWith('-') || operand === '/') bail();
       shape += 'x';
     }
     // `[ x ]`, `[ -f x ]`, `[ x = y ]`, after an optional `!`; other shapes are left to tree-sitter.
-    if (!/^!?(?:x|ox|xox)$/.test(shape)) bail();
-    // Its operands hold no substitutions: no commands.
-    return this.closed('other', start, this.allCommands.length);
+    if (!/^!?(?:x|ux|x[ub]x)$/.test(shape)) bail();
+    return this.closed('other', start, first);
   }
 
   /** At `>`, `<`, `&>` or a descriptor number right before one. */
