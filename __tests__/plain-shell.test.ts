@@ -75,6 +75,8 @@ const ACCEPTED = [
   'yes | unminimize 2>&1 && bash x',
   // …unless that group is in a larger one.
   'h | c > f && d > f',
+  // `!` inside arguments.
+  'test "$A" != "${A%/php}" && a x!y !',
 ];
 
 /** tree-sitter-bash reads these its own (sometimes wrong) ways: the fast path must decline them. */
@@ -119,6 +121,9 @@ const DECLINED = [
   // `for` without `in` before `do`, or with `in` and no words: errors to tree-sitter-bash.
   'for v do a; done',
   'for v in; do a; done',
+  // A comment where the word after `case` should be; `!` after `$NAME` late in a word.
+  'case # in x) a;; esac',
+  'a x"q"$v!',
   // Piped after a redirected list inside a compound command.
   'if t; then a && b > f | c; fi',
   // Several bare assignments (each recorded again on its own), dangling operators.
@@ -273,6 +278,9 @@ describe('plain-script fast path', () => {
       '%',
       '\\ ',
       '$w',
+      '!',
+      '!=',
+      '#',
     ];
     const next = random(7);
     const { accepted, mismatches } = compareWithTreeSitter(20000, () => {

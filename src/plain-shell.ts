@@ -61,7 +61,7 @@ function isBreak(c: string): boolean {
 }
 
 /** Unquoted characters this reader leaves to tree-sitter. */
-const UNSUPPORTED = new Set(['`', '(', ')', '{', '}', '[', ']', '!', '\r']);
+const UNSUPPORTED = new Set(['`', '(', ')', '{', '}', '[', ']', '\r']);
 
 /** Operators of `${NAME<op>word}` (the word is read as far as the closing brace). */
 const PARAMETER_OPERATOR = /^(?::?[-=?+]|##?|%%?|\/\/?|\^\^?|,,?)/;
@@ -82,7 +82,7 @@ QUOTED_ORDINARY[9] = 1;
 /** After `$NAME` in a word of two or more parts before it, these end tree-sitter's word there. */
 const SPLITTING = new Set(['-', '/', '.']);
 /** …and these do, or not, depending on what follows them: such words are left to tree-sitter. */
-const SPLITTING_SOMETIMES = new Set(['+', ',', '~', '*', '?', '^']);
+const SPLITTING_SOMETIMES = new Set(['+', ',', '~', '*', '?', '^', '!']);
 
 /**
  * Operands of `[ … ]` read here (tree-sitter-bash reads others, e.g. with `=`, `%` or `@` in them,
@@ -474,6 +474,8 @@ class PlainReader {
   private caseBody(): void {
     const { s } = this;
     this.blanks();
+    // `case #…` starts a comment; and a word must follow `case`.
+    if (this.i >= s.length || isBreak(s[this.i]) || s[this.i] === '#') bail();
     this.word(false);
     this.expectWord('in');
     for (;;) {
@@ -721,6 +723,8 @@ class PlainReader {
       const c = s[this.i];
       if (isBreak(c) || (c === ')' && this.parens > 0)) break;
       if (UNSUPPORTED.has(c)) bail();
+      // `!` in an argument is an ordinary character to tree-sitter-bash; elsewhere, its own.
+      if (c === '!' && commandStart) bail();
       const plain = c !== "'" && c !== '"' && c !== '$';
       if (plain && !inRun) parts++;
       else if (!plain) parts++;
