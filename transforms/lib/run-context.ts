@@ -50,15 +50,22 @@ interface State {
   userSpec: string | null;
   users: Map<string, User>;
   groups: Map<string, number>;
+  /** env and args are shared with a RUN's context or another stage: copy them before a change. */
+  shared: boolean;
 }
 
-const cloneState = (s: State): State => ({
-  env: new Map(s.env),
-  args: new Set(s.args),
-  userSpec: s.userSpec,
-  users: new Map(s.users),
-  groups: new Map(s.groups),
-});
+const cloneState = (s: State): State => {
+  s.shared = true;
+  return { ...s, users: new Map(s.users), groups: new Map(s.groups) };
+};
+
+/** Copy-on-write: most files have far more RUNs than ENV and ARG lines. */
+function ownVariables(state: State): void {
+  if (!state.shared) return;
+  state.env = new Map(state.env);
+  state.args = new Set(state.args);
+  state.shared = false;
+}
 
 /** Contexts of every RUN of a model, computed in one pass per model (stages inherit their parent's end state). */
 const contextCache = new WeakMap<DockerfileModel, Map<Instruction, RunContext>>();
@@ -81,14 +88,23 @@ function computeContexts(model: DockerfileModel): Map<Instruction, RunContext> {
     const parentEnd = stage.parent !== null ? endStates[stage.parent] : undefined;
     const state: State = parentEnd
       ? cloneState(parentEnd)
-      : { env: new Map(), args: new Set(), userSpec: null, users: new Map(), groups: new Map() };
+      : {
+          env: new Map(),
+          args: new Set(),
+          userSpec: null,
+          users: new Map(),
+          groups: new Map(),
+          shared: false,
+        };
     const baseImage = stageChain(model, stage)[0].base;
     for (const i of stage.instructions) {
       if (i.keyword === 'RUN') out.set(i, snapshot(state, baseImage));
       if (i.keyword === 'ENV') {
+        ownVariables(state);
         for (const [k, v] of parseKeyValues(model, i))
           state.env.set(k, v === null ? null : expand(v, state.env));
       } else if (i.keyword === 'ARG') {
+        ownVariables(state);
         for (const [k] of parseKeyValues(model, i)) state.args.add(k);
       } else if (i.keyword === 'USER') {
         state.userSpec = argsText(model, i).trim();
@@ -105,8 +121,8 @@ function computeContexts(model: DockerfileModel): Map<Instruction, RunContext> {
 }
 
 function snapshot(state: State, baseImage: string): RunContext {
-  const env = new Map(state.env);
-  const args = new Set(state.args);
+  state.shared = true;
+  const { env, args } = state;
   const spec = state.userSpec;
   if (spec === null || isRootSpec(spec)) return { env, args, user: { root: true }, baseImage };
   return {
@@ -219,8 +235,28 @@ function argsText(model: DockerfileModel, instr: Instruction): string {
   return joinContinuations(model.text, instr.argsStart, instr.end, model.escape).text;
 }
 
+/**
+ * parseKeyValues results by escape character and instruction text: a file is re-read after each
+ * change, its ENV and ARG lines mostly unchanged. Bounded; cleared when full.
+ */
+const keyValuesSeen = new Map<string, readonly [string, string | null][]>();
+
 /** `ENV A=1 B="x y"`, `ENV A 1`, `ARG A=1 B`: key/value pairs; values keep `$` references. */
-export function parseKeyValues(model: DockerfileModel, instr: Instruction): [string, string | null][] {
+export function parseKeyValues(
+  model: DockerfileModel,
+  instr: Instruction,
+): readonly [string, string | null][] {
+  const key = model.escape + instr.text;
+  let pairs = keyValuesSeen.get(key);
+  if (pairs === undefined) {
+    if (keyValuesSeen.size >= 4096) keyValuesSeen.clear();
+    pairs = readKeyValues(model, instr);
+    keyValuesSeen.set(key, pairs);
+  }
+  return pairs;
+}
+
+function readKeyValues(model: DockerfileModel, instr: Instruction): [string, string | null][] {
   const text = argsText(model, instr).trim();
   const words = splitWords(text, model.escape);
   if (words.length === 0) return [];
