@@ -77,6 +77,10 @@ const ACCEPTED = [
   'h | c > f && d > f',
   // `!` inside arguments.
   'test "$A" != "${A%/php}" && a x!y !',
+  // Command names beyond plain words.
+  'command -v gpgconf && gpgconf --kill all || :; "$GOROOT_BOOTSTRAP/bin/go" version; python$V get-pip.py',
+  // A bracket class in an expansion's word.
+  'wget -O python.tar.xz "https://www.python.org/ftp/python/${PYTHON_VERSION%%[a-z]*}/Python-$PYTHON_VERSION.tar.xz"',
 ];
 
 /** tree-sitter-bash reads these its own (sometimes wrong) ways: the fast path must decline them. */
@@ -114,6 +118,7 @@ const DECLINED = [
   '(g) && a | b | c | d && e',
   'a > f && b | c | d | e && g',
   'a | b | c\nd > f',
+  'a | b | c # x\nd > f',
   // Tests tree-sitter-bash reads as something else or as errors.
   '[ -f / ]',
   '[ ! = x ]',
@@ -145,6 +150,20 @@ describe('plain-script fast path', () => {
     expect(parsePlainShell(script)).toBeNull();
     // parseShell still reads it (through tree-sitter).
     expect(parseShell(script).source).toBe(script);
+  });
+
+  test('deep nesting is left to tree-sitter instead of overflowing the stack', () => {
+    const deep = [
+      'echo ' + '$('.repeat(5000),
+      'echo ' + '$(a '.repeat(5000) + ')'.repeat(5000),
+      '('.repeat(5000) + 'a' + ')'.repeat(5000),
+      '{ '.repeat(5000) + 'a' + '; }'.repeat(5000),
+      'if a; then '.repeat(5000) + 'b' + '; fi'.repeat(5000),
+    ];
+    for (const script of deep) {
+      expect(parsePlainShell(script)).toBeNull();
+      expect(parseShell(script).source).toBe(script);
+    }
   });
 
   test('random scripts from a token grammar: whatever it accepts equals tree-sitter', () => {
@@ -319,7 +338,7 @@ describe('plain-script fast path', () => {
       'n $(o | p | q && r)',
       'export S=1',
     ];
-    const operators = [' && ', ' || ', ' && ', '; ', '\n', ' &\n', ' | ', ' | ', ' |\n'];
+    const operators = [' && ', ' || ', ' && ', '; ', '\n', ' &\n', ' # c\n', ' | ', ' | ', ' |\n'];
     const contexts = [
       (x: string) => x,
       (x: string) => `z && ${x}`,
@@ -416,5 +435,117 @@ describe('plain-script fast path', () => {
     const { accepted, mismatches } = compareWithTreeSitter(20000, () => shapes[next(shapes.length)]());
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(5000);
+  });
+  test('random ${NAME op word} expansions, bracket classes in the word, in every place', () => {
+    const operators = [
+      ':-',
+      '-',
+      ':+',
+      '+',
+      '=',
+      ':=',
+      '?',
+      ':?',
+      '#',
+      '##',
+      '%',
+      '%%',
+      '/',
+      '//',
+      '^',
+      '^^',
+      ',',
+      ',,',
+    ];
+    const wordParts = [
+      'a',
+      '[',
+      ']',
+      '[a-z]',
+      '*',
+      '.',
+      '-',
+      ' ',
+      '/',
+      ':',
+      '1',
+      '?',
+      '[!a]',
+      '[[',
+      ']]',
+      '^',
+      '~',
+      '@',
+      '%',
+      ',',
+      '=',
+    ];
+    const next = random(11);
+    const expansion = () => {
+      let word = '';
+      for (let k = next(5); k > 0; k--) word += wordParts[next(wordParts.length)];
+      return '${V' + operators[next(operators.length)] + word + '}';
+    };
+    const places = [
+      (e: string) => `a ${e}`,
+      (e: string) => `a "x/${e}/y-$V.tgz" && b`,
+      (e: string) => `A=${e} b`,
+      (e: string) => `a x${e}y`,
+      (e: string) => `[ "${e}" = x ]`,
+      (e: string) => `a $(b ${e})`,
+      (e: string) => `case ${e} in x) a;; esac`,
+      (e: string) => `export A=${e}`,
+      (e: string) => `a > ${e}`,
+    ];
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () =>
+      places[next(places.length)](expansion()),
+    );
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(8000);
+  });
+  test('random command names: quoted, expanded, `:`, and what is not a name', () => {
+    const nameParts = [
+      ':',
+      '"x"',
+      "'y'",
+      '"$G"',
+      '"${G}"',
+      '"$G/bin/go"',
+      '"a b"',
+      'python',
+      '$V',
+      '${V}',
+      '"',
+      '::',
+      'x',
+      '-',
+      '.',
+      '/',
+      '"=x"',
+      "'a=b'",
+      '"if"',
+      "'fi'",
+      '"#"',
+      '=',
+      '%%',
+      '"\\\\"',
+    ];
+    const rests = ['', ' x', ' -v', ' "$A"', ' 2>&1', ' > f', ' | b', ' && b', ' || :', '; b', ' &'];
+    const contexts = [
+      (x: string) => x,
+      (x: string) => `a || ${x}`,
+      (x: string) => `A=1 ${x}`,
+      (x: string) => `if a; then ${x}; fi`,
+      (x: string) => `x=$(${x})`,
+      (x: string) => `! ${x}`,
+    ];
+    const next = random(13);
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () => {
+      let name = nameParts[next(nameParts.length)];
+      if (next(2)) name += nameParts[next(nameParts.length)];
+      return contexts[next(contexts.length)](name + rests[next(rests.length)] + rests[next(rests.length)]);
+    });
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(4000);
   });
 });

@@ -48,8 +48,18 @@ const RESERVED = new Set([
 /** Declarations are their own node types in tree-sitter-bash, with their own argument rules. */
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'readonly', 'local', 'unset']);
 
-/** Command names read here; tree-sitter-bash reads others (`a#b`, `\ `, `--f=1`) its own ways. */
-const PLAIN_NAME = /^(?:[A-Za-z_./~][\w./~+-]*|\$\{?[A-Za-z_]\w*\}?)$/;
+/**
+ * Command names read here; tree-sitter-bash reads others (`a#b`, `\ `, `--f=1`) its own ways:
+ * plain words or `$NAME`, `:`, quoted strings, `"$NAME/path"`, `python$VERSION`.
+ */
+const COMMAND_NAMES = [
+  /^(?:[A-Za-z_./~][\w./~+-]*|\$\{?[A-Za-z_]\w*\}?)$/,
+  /^:$/,
+  /^"[^"$`\\]*"$/,
+  /^'[^']*'$/,
+  /^"\$\{?[A-Za-z_]\w*\}?[\w./-]*"$/,
+  /^[A-Za-z_][\w.-]*\$\{?[A-Za-z_]\w*\}?$/,
+];
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
@@ -95,10 +105,16 @@ const TEST_OPERANDS = [
   /^\$(?:\{[A-Za-z_]\w*(?::?[-+=?]|##?|%%?)[\w./:*~-]*\}|\((?:[^()"'`\\$]|"[^"$`\\]*")*\))$/,
 ];
 
+/** The word of `${NAME<op>word}` that is read here, from where it starts (sticky). */
+const EXPANSION_OPERAND = /(?:[\w.*?+@%:,/=~^ -]|\[[\w.*?+@%:,/=~^ !-]*\])*/y;
+
 /** Redirection operators after an optional descriptor, longest first. */
 const REDIRECTS = ['&>>', '>>', '>&', '<&', '&>', '>|', '>', '<'];
 
 class Unsupported extends Error {}
+
+/** Nesting of statement lists (`$(…)`, compound bodies) read here; deeper is left to tree-sitter. */
+const MAX_DEPTH = 50;
 const bail = (): never => {
   throw new Unsupported();
 };
@@ -130,6 +146,8 @@ class PlainReader {
   /** Depth of `$(…)` and compound bodies: there only the commands count, not the steps. */
   private nested = 0;
   private hasComment = false;
+  /** Statement lists being read, one inside the other. */
+  private depth = 0;
   /** Set by a redirection that tree-sitter applies to the whole and-or list before it. */
   private redirectsList = false;
   /** The isolation of a redirected pipeline's commands as they were before it was seen to be one. */
@@ -158,6 +176,8 @@ class PlainReader {
    */
   private statements(steps: Step[], until: ReadonlySet<string> | null): ';' | '&' | null {
     const { s } = this;
+    // Deep nesting (`$($($(…` in a mangled file) would overflow the stack here: left to tree-sitter.
+    if (++this.depth > MAX_DEPTH) bail();
     let trailing: ';' | '&' | null = null;
     // The connector before the next statement, as tree-sitter's program node lists them.
     let pending: Connector | null = null;
@@ -213,6 +233,7 @@ class PlainReader {
         bail();
     }
     if (statements === 0 && (this.parens > 0 || until !== null)) bail();
+    this.depth--;
     return trailing;
   }
 
@@ -233,12 +254,12 @@ class PlainReader {
     this.i += word.length;
   }
 
-  /** Only blanks, then a line break, at the reading position. */
+  /** Only blanks, then a line break or a comment, at the reading position. */
   private lineBreakAhead(): boolean {
     const { s } = this;
     let j = this.i;
     while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
-    return s[j] === '\n';
+    return s[j] === '\n' || s[j] === '#';
   }
 
   private blanks(): void {
@@ -343,7 +364,8 @@ class PlainReader {
       if (this.i >= s.length || s[this.i] === '#') bail();
       units.push(this.unit(false));
     }
-    // tree-sitter-bash may read a line after a longer pipeline as part of it (`a | b | c⏎d > f`).
+    // tree-sitter-bash may read a line after a longer pipeline as part of it (`a | b | c⏎d > f`,
+    // `a | b | c # x⏎d > f`).
     if (units.length > 2 && this.lineBreakAhead()) bail();
     // Each part of a multi-command pipeline runs in its own subshell, with what it runs.
     if (units.length > 1) {
@@ -653,7 +675,7 @@ class PlainReader {
       } else if (name === null && tok.assigns !== null) {
         assignments.push(tok.assigns);
       } else if (name === null) {
-        if (RESERVED.has(tok.raw) || !PLAIN_NAME.test(tok.raw)) bail();
+        if (RESERVED.has(tok.raw) || !COMMAND_NAMES.some((re) => re.test(tok.raw))) bail();
         if (DECLARATIONS.has(tok.raw)) {
           if (assignments.length > 0) bail();
           declaration = true;
@@ -838,8 +860,10 @@ class PlainReader {
         const op = PARAMETER_OPERATOR.exec(s.slice(j, j + 2));
         if (!op) bail();
         j += op![0].length;
-        // The operand: plain characters only (no quotes, expansions, escapes or nesting).
-        while (j < s.length && /[\w.*?+@%:,/=~^ -]/.test(s[j])) j++;
+        // The operand: plain characters and `[…]` classes only (no quotes, expansions, escapes or nesting).
+        EXPANSION_OPERAND.lastIndex = j;
+        EXPANSION_OPERAND.test(s);
+        j = EXPANSION_OPERAND.lastIndex;
         if (s[j] !== '}') bail();
       }
       this.i = j + 1;
