@@ -70,6 +70,7 @@ const ACCEPTED = [
   'if [ "$(uname -m)" != x86_64 ]; then a; fi',
   '[ -z ${CODE_RELEASE+x} ] && [ "${A}${B}" = "amd64" ] || [ -e "/usr/bin/$base" ]',
   '[ "$(sha512sum x.tgz | cut -c1-8)" = "$SUM" ]',
+  'if [ "$(openssl sha512 -r ${REVISION}.tar.gz)" = "$SUM" ] && [ -d /modules/$module ]; then a; fi',
   // A redirected lone pipeline: tree-sitter's group body, its commands not isolated…
   "find . -name '*.so' | sort -u > /etc/list; ldconfig",
   'yes | unminimize 2>&1 && bash x',
@@ -119,6 +120,9 @@ const DECLINED = [
   'a > f && b | c | d | e && g',
   'a | b | c\nd > f',
   'a | b | c # x\nd > f',
+  // An empty assignment right before `)`: an error to tree-sitter-bash.
+  '(a=)',
+  'x=$(a=)',
   // Tests tree-sitter-bash reads as something else or as errors.
   '[ -f / ]',
   '[ ! = x ]',
@@ -164,6 +168,28 @@ describe('plain-script fast path', () => {
       expect(parsePlainShell(script)).toBeNull();
       expect(parseShell(script).source).toBe(script);
     }
+  });
+
+  test('digits right before a redirection, in every combination', () => {
+    let accepted = 0;
+    const mismatches: string[] = [];
+    for (const c of '!%*+,-./:=?@^_~aZ0')
+      for (const digits of ['0', '1', '12', 'a1', '', '01', '00'])
+        for (const redirect of ['>x', '>>x', '<x', '>&2', '<&0', '>&-'])
+          for (const [before, after] of [
+            ['a ', ''],
+            ['a && b ', ''],
+            ['x=$(a ', ')'],
+            ['[ -f ', ' ]'],
+          ]) {
+            const script = before + c + digits + redirect + after;
+            const plain = parsePlainShell(script);
+            if (plain === null) continue;
+            accepted++;
+            if (!isDeepStrictEqual(plain, parseWithTreeSitter(script))) mismatches.push(script);
+          }
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(200);
   });
 
   test('random scripts from a token grammar: whatever it accepts equals tree-sitter', () => {

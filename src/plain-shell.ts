@@ -101,8 +101,9 @@ const SPLITTING_SOMETIMES = new Set(['+', ',', '~', '*', '?', '^', '!']);
  */
 const TEST_OPERANDS = [
   /^(?:(?:[\w/.:-]|"[^"$`\\]*"|'[^']*')+|"?\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})"?)$/,
-  /^"(?:[^"\\`$]|\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\$\((?:[^()"'`\\$]|"[^"$`\\]*")*\))*"$/,
-  /^\$(?:\{[A-Za-z_]\w*(?::?[-+=?]|##?|%%?)[\w./:*~-]*\}|\((?:[^()"'`\\$]|"[^"$`\\]*")*\))$/,
+  /^"(?:[^"\\`$]|\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\$\((?:[^()"'`\\$]|"[^"$`\\]*"|\$\{?[A-Za-z_]\w*\}?)*\))*"$/,
+  /^\$(?:\{[A-Za-z_]\w*(?::?[-+=?]|##?|%%?)[\w./:*~-]*\}|\((?:[^()"'`\\$]|"[^"$`\\]*"|\$\{?[A-Za-z_]\w*\}?)*\))$/,
+  /^[\w/.:-]+\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})$/,
 ];
 
 /** The word of `${NAME<op>word}` that is read here, from where it starts (sticky). */
@@ -628,7 +629,11 @@ class PlainReader {
     let j = this.i;
     while (j < s.length && s[j] >= '0' && s[j] <= '9') j++;
     const c = s[j];
-    if (c === '<' || c === '>') return true;
+    if (c === '<' || c === '>') {
+      // `0>x`, `01>x`: an argument or an error to tree-sitter-bash, not a descriptor.
+      if (j > this.i && s[this.i] === '0') bail();
+      return true;
+    }
     return j === this.i && c === '&' && s[j + 1] === '>';
   }
 
@@ -727,10 +732,12 @@ class PlainReader {
         this.i = eq + 1;
         // `A=#…`: a comment or an error to tree-sitter.
         if (s[this.i] === '#') bail();
-        // `A=` with an empty value: alone, not before a command (`A= x:y` is an error to tree-sitter).
+        // `A=` with an empty value: alone, not before a command (`A= x:y` is an error to tree-sitter),
+        // nor right before the `)` of a subshell or substitution (an error to it too).
         const next = s[this.i];
-        if (next === undefined || next === ';' || next === '\n' || (next === ')' && this.parens > 0))
+        if (next === undefined || next === ';' || next === '\n')
           return { raw: s.slice(start, this.i), value: '', start, end: this.i, assigns };
+        if (next === ')') bail();
         if (isBreak(next)) bail();
       }
     }
@@ -798,6 +805,11 @@ class PlainReader {
       }
     }
     if (this.i === start) bail();
+    // Digits right before `<` or `>` (`a ?1>x`, `-1>x`): tree-sitter-bash may take them for a
+    // descriptor, or read an error there.
+    const after = s[this.i];
+    if ((after === '<' || after === '>') && s.charCodeAt(this.i - 1) >= 48 && s.charCodeAt(this.i - 1) <= 57)
+      bail();
     return { raw: s.slice(start, this.i), value, start, end: this.i, assigns };
   }
 
