@@ -80,6 +80,8 @@ const ACCEPTED = [
   'test "$A" != "${A%/php}" && a x!y !',
   // Command names beyond plain words.
   'command -v gpgconf && gpgconf --kill all || :; "$GOROOT_BOOTSTRAP/bin/go" version; python$V get-pip.py',
+  // Redirected subshells and groups.
+  '(a) > f; { a; b; } > f && x && { c; } 2>&1; { d; } 2>&1 | e',
   // A bracket class in an expansion's word.
   'wget -O python.tar.xz "https://www.python.org/ftp/python/${PYTHON_VERSION%%[a-z]*}/Python-$PYTHON_VERSION.tar.xz"',
 ];
@@ -100,9 +102,8 @@ const DECLINED = [
   'cat <<EOF\nx\nEOF',
   'cat <<< x',
   'diff <(a) <(b)',
-  // Redirected subshells and groups, functions, arithmetic, backquotes, `[[`.
-  '(a) > f',
-  '{ a; b; } > f',
+  // Redirected subshells and groups piped on inside a list, functions, arithmetic, backquotes, `[[`.
+  'x && (a) > f | b',
   'f() { a; }',
   'echo $((1 + 2))',
   'echo `date`',
@@ -120,6 +121,10 @@ const DECLINED = [
   'a > f && b | c | d | e && g',
   'a | b | c\nd > f',
   'a | b | c # x\nd > f',
+  // A line after a list with a longer pipeline in it may be read into it by tree-sitter-bash.
+  'x && a | b | c | d && e\na > f',
+  // A negated declaration is a plain command to tree-sitter-bash.
+  'a && ! export A',
   // An empty assignment right before `)`: an error to tree-sitter-bash.
   '(a=)',
   'x=$(a=)',
@@ -363,6 +368,9 @@ describe('plain-script fast path', () => {
       '! m',
       'n $(o | p | q && r)',
       'export S=1',
+      '{ e; } > f',
+      '(g) 2>&1',
+      '{ e; f; } >> f 2>&1',
     ];
     const operators = [' && ', ' || ', ' && ', '; ', '\n', ' &\n', ' # c\n', ' | ', ' | ', ' |\n'];
     const contexts = [
@@ -573,5 +581,157 @@ describe('plain-script fast path', () => {
     });
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(4000);
+  });
+  test('random scripts from a richer token grammar (compound commands, redirections, long pipelines)', () => {
+    const words = [
+      'a',
+      'rm',
+      '-rf',
+      '/x/*',
+      'x?',
+      '--f=1',
+      'A=1',
+      'A="x y"',
+      'A=$B',
+      'A=$(b c)',
+      '"q q"',
+      "'s s'",
+      '"$A"',
+      '$A',
+      '${A}',
+      'x$A',
+      '"a\\"b"',
+      'a\\ b',
+      'a#b',
+      '$(a b)',
+      '"$(a)"',
+      '$(a && b)',
+      '$(a | b)',
+      '$( a ; b )',
+      '$(a # c\n)',
+      '$(a\nb)',
+      '$(a > f)',
+      'x$(a)',
+      '$(a 2>&1)',
+      '$( $(a) )',
+      '"x $(a "b") y"',
+      '(a; b)',
+      '{ a; b; }',
+      '[ "$a" != b ]',
+      '[ ! -f x ]',
+      '"a!b"',
+      '(a | b)',
+      '$v-$v-x',
+      '$v$v',
+      '$v/$v',
+      '${v}-$v-x',
+      '$v-${v}-x',
+      '"$v"-$v-x',
+      '$(a)-$v-x',
+      '$v-"$v"-x',
+      '$v"-"$v-x',
+      "$v'-'$v",
+      '$v-$v',
+      'x$v-$v',
+      '$v-$(a)-$v',
+      'export A=1',
+      'export A',
+      'export "A=1" -n B=$(x)',
+      'unset A B',
+      'local -r A=1',
+      'if a; then b; fi',
+      'if [ -f x ]; then b; else c; fi',
+      'if a\nthen b\nelif c; then d\nfi',
+      'for i in a $(b); do c; done',
+      'for i; do c; done',
+      'while a; do b; done',
+      'until a; do b; done',
+      'case "$a" in x|y) b;; *) c ;; esac',
+      'case $a in (x) ;; esac',
+      '[ -n "$a" ]',
+      '[ "$a" = b ]',
+      '[ -z $(a) ]',
+      '${A:-x}',
+      '${A##*-}',
+      '"${A%/*}"',
+      '${A/x/y}',
+      'fi',
+      'then',
+      'do',
+      'done',
+      'esac',
+      ';;',
+      'in',
+      '! a',
+      '! a b',
+      'A=',
+      'A= b',
+      'case x in "a") b;; \'c\'|d) e;; esac',
+      'x > f',
+      'if ! a; then b; fi',
+      '(a; b)',
+      '(a && b) || c',
+      '( a | b )',
+      '{ a; b; }',
+      '{ a && b; } || c',
+      '(a) > f',
+      '{ a; }',
+      '[ "$a" != b ]',
+      '[ ! -f x ]',
+      '[ a = b ]',
+      '[ a == b ]',
+      '"a!b"',
+      '"!"',
+      '${A:-$B}',
+      '(cd /x && make)',
+      '( a ; )',
+      '{ a ; } ',
+      '$( (a) )',
+      'a - 2>&1',
+      '-',
+      'a - 2>/dev/null',
+      'a | b | c',
+      'a | b | c && d',
+      'a | b | c || d && e',
+      'a | b | c && d | e',
+      'a|b|c|d&&e',
+      '$(a | b | c && d)',
+    ];
+    const separators = [
+      ' | ',
+      ' | ',
+      ' | ',
+      ' ! ',
+      ' && ! ',
+      ' > /dev/null && ',
+      ' 2>&1 | ',
+      ' && ',
+      ' || ',
+      ' | ',
+      '; ',
+      ' & ',
+      '\n',
+      ' &&\n',
+      ' # x\n',
+      ' > f ',
+      ' 2>&1 ',
+      ' >>f ',
+      ' 2>/dev/null ',
+      ' &>f ',
+      ' <f ',
+      ' >&2 ',
+    ];
+    const next = random(17);
+    const { accepted, mismatches } = compareWithTreeSitter(30000, () => {
+      let script = '';
+      for (let j = 1 + next(6); j > 0; j--) {
+        script += words[next(words.length)];
+        if (next(2)) script += ' ' + words[next(words.length)];
+        script += separators[next(separators.length)];
+      }
+      return next(2) ? script.trimEnd() : script;
+    });
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(300);
   });
 });

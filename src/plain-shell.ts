@@ -295,6 +295,8 @@ class PlainReader {
     const listCommands = this.allCommands.length;
     let grouped = false;
     let restored = 0;
+    /** A pipeline of three or more commands is in the list. */
+    let long = false;
     for (let first = true; ; first = false) {
       const pipeline = this.pipeline(first);
       steps.push({ pipeline, before: steps.length === 0 ? null : op });
@@ -327,8 +329,13 @@ class PlainReader {
         });
       }
       this.blanks();
+      if (pipeline.units.length > 2) long = true;
       const two = s.slice(this.i, this.i + 2);
-      if (two !== '&&' && two !== '||') return;
+      if (two !== '&&' && two !== '||') {
+        // …and may read the line after a list with one as part of it (`x && a | b | c | d && e⏎f > g`).
+        if (long && this.lineBreakAhead()) bail();
+        return;
+      }
       // tree-sitter-bash nests `a | b | c && d` as `a | (b | c && d)` at the start of a list, and
       // `x && a | b | c | d && e` alike unless `x` is a plain command: left to it.
       if (pipeline.units.length > 2 && (first || grouped || !plainHead(steps[listStart]))) bail();
@@ -350,6 +357,8 @@ class PlainReader {
       const unit = this.unit(leading);
       this.blanks();
       if (unit.type !== 'command' || (s[this.i] === '|' && s[this.i + 1] !== '|')) bail();
+      // `! export A`: a plain command to tree-sitter-bash, not a declaration.
+      if (unit.type === 'command' && unit.name !== null && DECLARATIONS.has(unit.name)) bail();
       if (unit.hasRedirect || this.redirectsList) bail();
       return { units: [unit], negated: true, start: bang, end: unit.end };
     }
@@ -388,16 +397,24 @@ class PlainReader {
     const reserved = this.reservedWord();
     if (reserved !== null) return this.compound(reserved);
     if (s[this.i] === '[' && (s[this.i + 1] === ' ' || s[this.i + 1] === '\t')) return this.test();
-    if (s[this.i] === '(' && s[this.i + 1] !== '(') return this.subshell();
+    if (s[this.i] === '(' && s[this.i + 1] !== '(') return this.redirected(this.subshell(), leading);
     if (s[this.i] === '{' && (s[this.i + 1] === ' ' || s[this.i + 1] === '\t' || s[this.i + 1] === '\n'))
-      return this.group();
+      return this.redirected(this.group(), leading);
     const command = this.command();
     this.blanks();
     if (!this.atRedirect()) return command;
     if (command.name === null || DECLARATIONS.has(command.name)) bail();
+    return this.redirected(command, leading);
+  }
+
+  /** A unit with the redirections after it, if any (tree-sitter's redirected_statement). */
+  private redirected<T extends Unit>(unit: T, leading: boolean): T {
+    const { s } = this;
+    this.blanks();
+    if (!this.atRedirect()) return unit;
     if (!leading && this.nested === 0) this.redirectsList = true;
     const pipedAfter = !leading && this.nested > 0;
-    let end = command.end;
+    let end = unit.end;
     // Every word after the first redirection belongs to a redirection, as tree-sitter reads it.
     for (;;) {
       this.blanks();
@@ -422,7 +439,7 @@ class PlainReader {
     // Nested, the list before is not collapsed (only commands count there), but piped on it would
     // isolate the list's commands too (`if t; then a && b > f | c; fi`): left to tree-sitter.
     if (pipedAfter && s[this.i] === '|' && s[this.i + 1] !== '|') bail();
-    return { ...command, hasRedirect: true, end };
+    return { ...unit, hasRedirect: true, end };
   }
 
   /** `if`, `for`, `while`, `until` and `case`: one unit holding every command inside. */
