@@ -80,6 +80,8 @@ const ACCEPTED = [
   'test "$A" != "${A%/php}" && a x!y !',
   // Command names beyond plain words.
   'command -v gpgconf && gpgconf --kill all || :; "$GOROOT_BOOTSTRAP/bin/go" version; python$V get-pip.py',
+  // Backslashes that are no escapes inside double quotes.
+  'printf "version: ${V}\\nBuild-date: ${D}\\n" > f && echo -e "a\\tb" && sed -i "/\\.include.*fips/ s!.*!x!" f',
   // Redirected subshells and groups.
   '(a) > f; { a; b; } > f && x && { c; } 2>&1; { d; } 2>&1 | e',
   // A bracket class in an expansion's word.
@@ -125,6 +127,8 @@ const DECLINED = [
   'x && a | b | c | d && e\na > f',
   // A negated declaration is a plain command to tree-sitter-bash.
   'a && ! export A',
+  // An escaped blank inside double quotes.
+  'a "\\ "',
   // An empty assignment right before `)`: an error to tree-sitter-bash.
   '(a=)',
   'x=$(a=)',
@@ -733,5 +737,61 @@ describe('plain-script fast path', () => {
     });
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(300);
+  });
+  test('random double-quoted strings with backslashes, in every place a word goes', () => {
+    const parts = [
+      'a',
+      ' ',
+      '\\n',
+      '\\t',
+      '\\\\',
+      '\\"',
+      '\\$',
+      '\\x',
+      '\\ ',
+      '\\#',
+      '\\!',
+      '$v',
+      '${v}',
+      '$(c)',
+      '#',
+      '!',
+      "'",
+      '\\',
+      '\\-',
+      '\\[',
+      '\\.',
+      '\\s*',
+      '\\1',
+      '\\(',
+      '\\)',
+      '%',
+      '*',
+      '\\{',
+      '\\;',
+      '\\&',
+      '\\|',
+    ];
+    const next = random(19);
+    const quoted = () => {
+      let q = '"';
+      for (let k = 1 + next(5); k > 0; k--) q += parts[next(parts.length)];
+      return q + '"';
+    };
+    const places = [
+      (q: string) => `printf ${q} > f`,
+      (q: string) => `echo -e ${q} >> f && b`,
+      (q: string) => `A=${q} b`,
+      (q: string) => `a x${q}y`,
+      (q: string) => `[ ${q} = x ]`,
+      (q: string) => `a $(b ${q})`,
+      (q: string) => `case ${q} in x) a;; esac`,
+      (q: string) => `export A=${q}`,
+    ];
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () =>
+      places[next(places.length)](quoted()),
+    );
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(10000);
   });
 });

@@ -849,9 +849,14 @@ class PlainReader {
       if (c === '\\') {
         const next = s[this.i + 1];
         if (next === undefined || next === '\n' || next === '\r') bail();
-        // Inside double quotes only these are escapes (tree-sitter reads others its own way).
-        if (next !== '\\' && next !== '"' && next !== '$' && next !== '`') bail();
-        if (value !== null) value += next;
+        if (next === '\\' || next === '"' || next === '$' || next === '`') {
+          if (value !== null) value += next;
+        } else {
+          // Inside double quotes only those are escapes; `\n` stays two characters (`\ ` is read
+          // otherwise by tree-sitter-bash).
+          if (next === ' ' || next === '\t') bail();
+          if (value !== null) value += c + next;
+        }
         this.i += 2;
       } else if (c === '$') {
         this.expansion();
