@@ -82,6 +82,8 @@ const ACCEPTED = [
   'command -v gpgconf && gpgconf --kill all || :; "$GOROOT_BOOTSTRAP/bin/go" version; python$V get-pip.py',
   // Backslashes that are no escapes inside double quotes.
   'printf "version: ${V}\\nBuild-date: ${D}\\n" > f && echo -e "a\\tb" && sed -i "/\\.include.*fips/ s!.*!x!" f',
+  // Function definitions; special and positional parameters alone in a word.
+  'ddist() { local f="$1"; shift; local m="${1:-}"; while [ "$#" -gt 0 ]; do a "$@"; shift; done; }; ddist x',
   // Redirected subshells and groups.
   '(a) > f; { a; b; } > f && x && { c; } 2>&1; { d; } 2>&1 | e',
   // A bracket class in an expansion's word.
@@ -104,9 +106,8 @@ const DECLINED = [
   'cat <<EOF\nx\nEOF',
   'cat <<< x',
   'diff <(a) <(b)',
-  // Redirected subshells and groups piped on inside a list, functions, arithmetic, backquotes, `[[`.
+  // Redirected subshells and groups piped on inside a list, arithmetic, backquotes, `[[`.
   'x && (a) > f | b',
-  'f() { a; }',
   'echo $((1 + 2))',
   'echo `date`',
   '[[ -f x ]] && a',
@@ -127,6 +128,10 @@ const DECLINED = [
   'x && a | b | c | d && e\na > f',
   // A negated declaration is a plain command to tree-sitter-bash.
   'a && ! export A',
+  // A reserved word as a function name; `$$`; a special parameter inside a longer word.
+  'if() { a; }',
+  'echo $$',
+  'a x$1',
   // An escaped blank inside double quotes.
   'a "\\ "',
   // An empty assignment right before `)`: an error to tree-sitter-bash.
@@ -793,5 +798,62 @@ describe('plain-script fast path', () => {
     );
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(10000);
+  });
+  test('random function definitions and special parameters', () => {
+    const names = ['f', 'ddist', 'f-g', 'f_1', 'if', 'do', '1f', 'f.g'];
+    const heads = ['() ', '()', '( ) ', '()\n', ' () '];
+    const bodies = [
+      '{ a; }',
+      '{ a; b "$1"; }',
+      '{\na\n}',
+      '{ local x="$1"; shift; }',
+      '{ a | b; }',
+      '{ a; } > f',
+      '( a )',
+    ];
+    const parameters = [
+      '$@',
+      '$*',
+      '$#',
+      '$?',
+      '$$',
+      '$!',
+      '$-',
+      '$0',
+      '$1',
+      '$12',
+      '"$@"',
+      '"$1"',
+      '${1:-}',
+      '${1}',
+      '${1#*/}',
+      'x',
+      '-',
+      '/',
+      '$v',
+      '"q"',
+      "'s'",
+      '=',
+      ' ',
+      ' x ',
+    ];
+    const next = random(23);
+    const word = () => {
+      let w = '';
+      for (let k = 1 + next(3); k > 0; k--) w += parameters[next(parameters.length)];
+      return w;
+    };
+    const shapes = [
+      () =>
+        names[next(names.length)] + heads[next(heads.length)] + bodies[next(bodies.length)] + '; f ' + word(),
+      () => `a ${word()} && b`,
+      () => `local x=${word()}`,
+      () => `[ ${word()} -gt 0 ]`,
+      () => `a "${word()}"`,
+      () => `A=${word()} b`,
+    ];
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () => shapes[next(shapes.length)]());
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(5000);
   });
 });

@@ -101,6 +101,7 @@ const SPLITTING_SOMETIMES = new Set(['+', ',', '~', '*', '?', '^', '!']);
  */
 const TEST_OPERANDS = [
   /^(?:(?:[\w/.:-]|"[^"$`\\]*"|'[^']*')+|"?\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})"?)$/,
+  /^"?\$[@*#?!0-9]"?$/,
   /^"(?:[^"\\`$]|\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\$\((?:[^()"'`\\$]|"[^"$`\\]*"|\$\{?[A-Za-z_]\w*\}?)*\))*"$/,
   /^\$(?:\{[A-Za-z_]\w*(?::?[-+=?]|##?|%%?)[\w./:*~-]*\}|\((?:[^()"'`\\$]|"[^"$`\\]*"|\$\{?[A-Za-z_]\w*\}?)*\))$/,
   /^[\w/.:-]+\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})$/,
@@ -108,6 +109,12 @@ const TEST_OPERANDS = [
 
 /** The word of `${NAME<op>word}` that is read here, from where it starts (sticky). */
 const EXPANSION_OPERAND = /(?:[\w.*?+@%:,/=~^ -]|\[[\w.*?+@%:,/=~^ !-]*\])*/y;
+
+/** `$@`, `$1`, `$?`…: one character after `$` (`$$` and `$-` are read oddly by tree-sitter-bash). */
+const SPECIAL_PARAMETER = /[@*#?!0-9]/;
+
+/** `name() ` before a function body in braces. */
+const FUNCTION_HEAD = /^([A-Za-z_][\w-]*)\(\)[ \t]*(?=\{[ \t\n])/;
 
 /** Redirection operators after an optional descriptor, longest first. */
 const REDIRECTS = ['&>>', '>>', '>&', '<&', '&>', '>|', '>', '<'];
@@ -147,6 +154,8 @@ class PlainReader {
   /** Depth of `$(…)` and compound bodies: there only the commands count, not the steps. */
   private nested = 0;
   private hasComment = false;
+  /** Where the value of the assignment being read starts. */
+  private valueStart = -1;
   /** Statement lists being read, one inside the other. */
   private depth = 0;
   /** Set by a redirection that tree-sitter applies to the whole and-or list before it. */
@@ -398,6 +407,11 @@ class PlainReader {
     if (reserved !== null) return this.compound(reserved);
     if (s[this.i] === '[' && (s[this.i + 1] === ' ' || s[this.i + 1] === '\t')) return this.test();
     if (s[this.i] === '(' && s[this.i + 1] !== '(') return this.redirected(this.subshell(), leading);
+    const fn = FUNCTION_HEAD.exec(s.slice(this.i, this.i + 256));
+    if (fn) {
+      if (RESERVED.has(fn[1])) bail();
+      return this.functionDefinition(fn[0].length);
+    }
     if (s[this.i] === '{' && (s[this.i + 1] === ' ' || s[this.i + 1] === '\t' || s[this.i + 1] === '\n'))
       return this.redirected(this.group(), leading);
     const command = this.command();
@@ -570,6 +584,15 @@ class PlainReader {
     if (this.s[this.i] !== ')') bail();
     this.i++;
     return this.closed('subshell', start, first);
+  }
+
+  /** `name() { …; }`: its commands are recorded like a group's (they run where it is called). */
+  private functionDefinition(headLength: number): CompoundCommand {
+    const start = this.i;
+    const first = this.allCommands.length;
+    this.i += headLength;
+    this.group();
+    return this.closed('function', start, first);
   }
 
   /** `{ …; }`: a group in the current shell. */
@@ -747,6 +770,7 @@ class PlainReader {
       if (eq !== -1) {
         assigns = s.slice(start, j);
         this.i = eq + 1;
+        this.valueStart = this.i;
         // `A=#…`: a comment or an error to tree-sitter.
         if (s[this.i] === '#') bail();
         // `A=` with an empty value: alone, not before a command (`A= x:y` is an error to tree-sitter),
@@ -888,8 +912,13 @@ class PlainReader {
     }
     if (s[j] === '{') {
       j++;
-      if (!NAME_START.test(s[j] ?? '')) bail();
-      while (j < s.length && NAME_CHAR.test(s[j])) j++;
+      if (s[j] >= '0' && s[j] <= '9') {
+        // `${1}`, `${1:-}`: positional parameters.
+        while (j < s.length && s[j] >= '0' && s[j] <= '9') j++;
+      } else {
+        if (!NAME_START.test(s[j] ?? '')) bail();
+        while (j < s.length && NAME_CHAR.test(s[j])) j++;
+      }
       if (s[j] !== '}') {
         const op = PARAMETER_OPERATOR.exec(s.slice(j, j + 2));
         if (!op) bail();
@@ -900,6 +929,16 @@ class PlainReader {
         j = EXPANSION_OPERAND.lastIndex;
         if (s[j] !== '}') bail();
       }
+      this.i = j + 1;
+      return;
+    }
+    if (SPECIAL_PARAMETER.test(s[j] ?? '')) {
+      // Only alone (tree-sitter-bash splits words around them its own ways): a whole word, value
+      // or double-quoted string (`$@`, `A=$1`, `"$1"`).
+      const startsAt = (k: number) => k < 0 || isBreak(s[k]) || k + 1 === this.valueStart;
+      const endsAt = (k: number) => k >= s.length || isBreak(s[k]) || (s[k] === ')' && this.parens > 0);
+      const quoted = s[this.i - 1] === '"' && s[j + 1] === '"';
+      if (!(quoted ? startsAt(this.i - 2) && endsAt(j + 2) : startsAt(this.i - 1) && endsAt(j + 1))) bail();
       this.i = j + 1;
       return;
     }
