@@ -51,6 +51,29 @@ describe('--dry-run (the default)', () => {
     expect(read(root, 'err.txt')).not.toContain('EPIPE');
   });
 
+  test('diffs (stdout) and fix lines (stderr) stay in file order when both go to one file', () => {
+    const root = tree({ 'a/Dockerfile': APT, 'b/Dockerfile': APT, 'c/Dockerfile': APT });
+    execFileSync('bash', ['-c', `node ${JSON.stringify(cliPath)} --dry-run >out.txt 2>&1 || true`], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    const lines = read(root, 'out.txt').split('\n');
+    // Each file's diff, then its fix lines, then the next file; the summary last.
+    const owners = lines.flatMap((l) => {
+      const m = /^--- a\/(\w)\/Dockerfile$/.exec(l) ?? /^(\w)\/Dockerfile:\d+: /.exec(l);
+      return m ? [`${m[1]}${l.startsWith('---') ? ' diff' : ' fix'}`] : [];
+    });
+    expect(owners.filter((x, i) => x !== owners[i - 1])).toEqual([
+      'a diff',
+      'a fix',
+      'b diff',
+      'b fix',
+      'c diff',
+      'c fix',
+    ]);
+    expect(lines.filter((l) => l !== '').pop()).toMatch(/^3 files: 3 changed/);
+  });
+
   test('patch -p1 applies a diff of a file without a final newline', () => {
     const input = APT.slice(0, -1);
     const root = tree({ Dockerfile: input });
