@@ -113,8 +113,8 @@ const EXPANSION_OPERAND = /(?:[\w.*?+@%:,/=~^ -]|\[[\w.*?+@%:,/=~^ !-]*\])*/y;
 /** `$@`, `$1`, `$?`…: one character after `$` (`$$` and `$-` are read oddly by tree-sitter-bash). */
 const SPECIAL_PARAMETER = /[@*#?!0-9]/;
 
-/** `name() ` before a function body in braces. */
-const FUNCTION_HEAD = /^([A-Za-z_][\w-]*)\(\)[ \t]*(?=\{[ \t\n])/;
+/** `name() ` before a function body in braces, at the reading position (sticky). */
+const FUNCTION_HEAD = /([A-Za-z_][\w-]*)\(\)[ \t]*(?=\{[ \t\n])/y;
 
 /** Redirection operators after an optional descriptor, longest first. */
 const REDIRECTS = ['&>>', '>>', '>&', '<&', '&>', '>|', '>', '<'];
@@ -407,7 +407,8 @@ class PlainReader {
     if (reserved !== null) return this.compound(reserved);
     if (s[this.i] === '[' && (s[this.i + 1] === ' ' || s[this.i + 1] === '\t')) return this.test();
     if (s[this.i] === '(' && s[this.i + 1] !== '(') return this.redirected(this.subshell(), leading);
-    const fn = FUNCTION_HEAD.exec(s.slice(this.i, this.i + 256));
+    FUNCTION_HEAD.lastIndex = this.i;
+    const fn = FUNCTION_HEAD.exec(s);
     if (fn) {
       if (RESERVED.has(fn[1])) bail();
       return this.functionDefinition(fn[0].length);
