@@ -60,8 +60,9 @@ const COMMAND_NAMES = [
   /^"\$\{?[A-Za-z_]\w*\}?[\w./-]*"$/,
   /^[A-Za-z_][\w.-]*\$\{?[A-Za-z_]\w*\}?$/,
 ];
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
+/** `[A-Za-z_]` and `[A-Za-z0-9_]` by char code (NaN past the end is neither). */
+const isNameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
 
 /** Characters that end an unquoted word (`)` too, inside `$(…)`; `<`, `>` start a redirection). */
 function isBreak(c: string): boolean {
@@ -762,9 +763,9 @@ class PlainReader {
     const { s } = this;
     const start = this.i;
     let assigns: string | null = null;
-    if (commandStart && NAME_START.test(s[start])) {
+    if (commandStart && isNameStart(s.charCodeAt(start))) {
       let j = start + 1;
-      while (j < s.length && NAME_CHAR.test(s[j])) j++;
+      while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
       const eq = s[j] === '=' ? j : s[j] === '+' && s[j + 1] === '=' ? j + 1 : -1;
       // `_=` is a command name to tree-sitter.
       if (eq !== -1 && j - start === 1 && s[start] === '_') bail();
@@ -802,11 +803,11 @@ class PlainReader {
       inRun = plain;
       // An escape is read here only in a word of one plain run (tree-sitter splits others).
       if (!plain && escaped) bail();
-      if (c === '$' && NAME_START.test(s[this.i + 1] ?? '') && parts > 2) {
+      if (c === '$' && isNameStart(s.charCodeAt(this.i + 1)) && parts > 2) {
         // tree-sitter-bash ends a word at an unquoted `$NAME` that follows two or more parts and is
         // followed by one of `-/.+,~*?^`: `x$v$v-y` reads as `x$v$` and `v-y`. Read it so.
         let j = this.i + 2;
-        while (j < s.length && NAME_CHAR.test(s[j])) j++;
+        while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
         if (SPLITTING_SOMETIMES.has(s[j])) bail();
         if (SPLITTING.has(s[j])) {
           if (escaped || !splittable || assigns !== null) bail();
@@ -917,8 +918,8 @@ class PlainReader {
         // `${1}`, `${1:-}`: positional parameters.
         while (j < s.length && s[j] >= '0' && s[j] <= '9') j++;
       } else {
-        if (!NAME_START.test(s[j] ?? '')) bail();
-        while (j < s.length && NAME_CHAR.test(s[j])) j++;
+        if (!isNameStart(s.charCodeAt(j))) bail();
+        while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
       }
       if (s[j] !== '}') {
         const op = PARAMETER_OPERATOR.exec(s.slice(j, j + 2));
@@ -943,8 +944,8 @@ class PlainReader {
       this.i = j + 1;
       return;
     }
-    if (!NAME_START.test(s[j] ?? '')) bail();
-    while (j < s.length && NAME_CHAR.test(s[j])) j++;
+    if (!isNameStart(s.charCodeAt(j))) bail();
+    while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
     this.i = j;
   }
 }
