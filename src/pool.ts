@@ -27,9 +27,9 @@ export function coreCount(): number {
 const BATCH = 48;
 
 /**
- * Workers by default only from 4 cores: on 2 cores two workers were 11% faster than one thread at
- * 1× the corpus and 23% faster at 10×, for 65–85% more memory (each worker loads its own parsers
- * and warms up its own JIT; 213 MB at 1×, over the 200 MB budget), so there the user opts in with
+ * Workers by default only from 4 cores: on 2 cores two workers were no faster than one thread at
+ * 1× the corpus and 7–23% faster at 10×, for 60–85% more memory (each worker loads its own parsers
+ * and warms up its own JIT; ~210 MB at 1×, over the 200 MB budget), so there the user opts in with
  * --jobs.
  */
 export function poolSize(files: number): number {
