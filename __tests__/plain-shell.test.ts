@@ -86,6 +86,8 @@ const ACCEPTED = [
   'ddist() { local f="$1"; shift; local m="${1:-}"; while [ "$#" -gt 0 ]; do a "$@"; shift; done; }; ddist x',
   // Redirected subshells and groups.
   '(a) > f; { a; b; } > f && x && { c; } 2>&1; { d; } 2>&1 | e',
+  // `=` words as arguments; double-quoted text after a default-value operator.
+  'test "$a" = x && a = b && curl ${M:+"https://x/y z"} ${N:-"d"} -o f',
   // A bracket class in an expansion's word.
   'wget -O python.tar.xz "https://www.python.org/ftp/python/${PYTHON_VERSION%%[a-z]*}/Python-$PYTHON_VERSION.tar.xz"',
 ];
@@ -132,6 +134,10 @@ const DECLINED = [
   'if() { a; }',
   'echo $$',
   'a x$1',
+  // `==` and `=~` words (operators to tree-sitter-bash); quotes after other expansion operators.
+  'a == b',
+  'a =~ b',
+  'a ${V,"x"}',
   // An escaped blank inside double quotes.
   'a "\\ "',
   // An empty assignment right before `)`: an error to tree-sitter-bash.
@@ -501,6 +507,9 @@ describe('plain-script fast path', () => {
       ',,',
     ];
     const wordParts = [
+      '"x y"',
+      '"a"',
+      '""',
       'a',
       '[',
       ']',
@@ -853,6 +862,45 @@ describe('plain-script fast path', () => {
       () => `A=${word()} b`,
     ];
     const { accepted, mismatches } = compareWithTreeSitter(20000, () => shapes[next(shapes.length)]());
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(5000);
+  });
+  test('random words starting with `=`, in every place a word goes', () => {
+    const parts = [
+      '=',
+      '==',
+      '=x',
+      '=~',
+      '=$v',
+      '="q"',
+      "='s'",
+      '=$(c)',
+      'x',
+      '-',
+      '$v',
+      '"q"',
+      '=0.1',
+      '>=',
+      '!=',
+      '=-',
+    ];
+    const next = random(29);
+    const word = () => {
+      let w = '';
+      for (let k = 1 + next(3); k > 0; k--) w += parts[next(parts.length)];
+      return w;
+    };
+    const places = [
+      (w: string) => `a ${w}`,
+      (w: string) => `test "$a" ${w} x && b`,
+      (w: string) => `A=1 a ${w}`,
+      (w: string) => `[ x ${w} y ]`,
+      (w: string) => `x=$(test "$g" ${w} 'r' && echo y)`,
+      (w: string) => `case ${w} in x) a;; esac`,
+      (w: string) => `${w} a`,
+      (w: string) => `a | b ${w}`,
+    ];
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () => places[next(places.length)](word()));
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(5000);
   });

@@ -110,6 +110,8 @@ const TEST_OPERANDS = [
 
 /** The word of `${NAME<op>word}` that is read here, from where it starts (sticky). */
 const EXPANSION_OPERAND = /(?:[\w.*?+@%:,/=~^ -]|\[[\w.*?+@%:,/=~^ !-]*\])*/y;
+/** …and after the default-value operators (`:-`, `:+`, `:=`…): plain characters and double-quoted text. */
+const DEFAULT_OPERAND = /(?:[\w.*?+@%:,/=~^ -]|"[^"$`\\]*")*/y;
 
 /** `$@`, `$1`, `$?`…: one character after `$` (`$$` and `$-` are read oddly by tree-sitter-bash). */
 const SPECIAL_PARAMETER = /[@*#?!0-9]/;
@@ -784,8 +786,9 @@ class PlainReader {
         if (isBreak(next)) bail();
       }
     }
-    // A word that starts with `=` (`==`, `=x`) is an operator or error to tree-sitter.
-    if (s[this.i] === '=') bail();
+    // A word that starts with `==` or `=~` is an operator to tree-sitter, and one that starts with
+    // `=` an error where a command or assignment starts; elsewhere it is a plain argument (`a = b`).
+    if (s[this.i] === '=' && (commandStart || s[this.i + 1] === '=' || s[this.i + 1] === '~')) bail();
     let value: string | null = '';
     // Parts of the word so far (a run of plain characters, a quoted string, an expansion each).
     let parts = 0;
@@ -925,10 +928,12 @@ class PlainReader {
         const op = PARAMETER_OPERATOR.exec(s.slice(j, j + 2));
         if (!op) bail();
         j += op![0].length;
-        // The operand: plain characters and `[…]` classes only (no quotes, expansions, escapes or nesting).
-        EXPANSION_OPERAND.lastIndex = j;
-        EXPANSION_OPERAND.test(s);
-        j = EXPANSION_OPERAND.lastIndex;
+        // The operand: plain characters and `[…]` classes (and strings after `:-`…), no expansions,
+        // escapes or nesting.
+        const operand = /^:?[-+=]$/.test(op![0]) ? DEFAULT_OPERAND : EXPANSION_OPERAND;
+        operand.lastIndex = j;
+        operand.test(s);
+        j = operand.lastIndex;
         if (s[j] !== '}') bail();
       }
       this.i = j + 1;
