@@ -656,7 +656,7 @@ class PlainReader {
         shape += op[0] === '!' ? '!' : op[0].startsWith('-') ? 'u' : 'b';
         continue;
       }
-      // Operands: plain characters and simple strings, or one expansion alone.
+      // Operands: the shapes of TEST_OPERANDS (the commands of their substitutions are recorded).
       const operand = this.word(false).raw;
       // A lone `/` after `-f` is a division to tree-sitter-bash.
       if (!TEST_OPERANDS.some((re) => re.test(operand)) || operand.startsWith('-') || operand === '/') bail();
