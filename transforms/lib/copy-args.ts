@@ -9,9 +9,26 @@ export interface CopyArgs {
   fromContext: boolean;
 }
 
+/**
+ * Results by escape character and instruction text: a file is re-read after each change, its COPY
+ * lines mostly unchanged, and three transforms ask. Bounded; cleared when full.
+ */
+const seen = new Map<string, Readonly<CopyArgs> | null>();
+
 /** null for other instructions, heredoc COPYs and arguments that cannot be read. */
-export function copyArgs(model: DockerfileModel, instr: Instruction): CopyArgs | null {
+export function copyArgs(model: DockerfileModel, instr: Instruction): Readonly<CopyArgs> | null {
   if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return null;
+  const key = model.escape + instr.text;
+  let args = seen.get(key);
+  if (args === undefined) {
+    if (seen.size >= 4096) seen.clear();
+    args = readCopyArgs(model, instr);
+    seen.set(key, args);
+  }
+  return args;
+}
+
+function readCopyArgs(model: DockerfileModel, instr: Instruction): CopyArgs | null {
   if (instr.text.includes('<<')) return null;
   const text = joinContinuations(model.text, instr.argsStart, instr.end, model.escape).text.trim();
   let words: string[];
