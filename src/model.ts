@@ -453,19 +453,22 @@ function readRun(
 /** The last physical line of the logical line starting at `line` (continuations followed). */
 function logicalLineEnd(lines: LineIndex, line: number, escape: string): number {
   let l = line;
-  let continues = endsWithEscape(lines.lineText(l), escape);
+  let continues = endsWithEscape(lines, l, escape);
   while (continues && l + 1 < lines.lineCount) {
     l++;
     if (classifyLine(lines.text, lines.starts[l], lines.contentEnd(l)) !== 'instruction') continue;
-    continues = endsWithEscape(lines.lineText(l), escape);
+    continues = endsWithEscape(lines, l, escape);
   }
   return l;
 }
 
-function endsWithEscape(line: string, escape: string): boolean {
-  let k = line.length - 1;
-  while (k >= 0 && (line[k] === ' ' || line[k] === '\t')) k--;
-  return k >= 0 && line[k] === escape;
+/** The line's last character before trailing blanks is the escape character (read in place). */
+function endsWithEscape(lines: LineIndex, line: number, escape: string): boolean {
+  const { text } = lines;
+  const start = lines.starts[line];
+  let k = lines.contentEnd(line) - 1;
+  while (k >= start && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  return k >= start && text[k] === escape;
 }
 
 export interface HeredocMarker {
