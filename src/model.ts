@@ -576,6 +576,9 @@ function parseJsonArray(s: string): string[] | null {
  * Join continuation lines as BuildKit does: an escape character followed only by spaces/tabs ends
  * a line that continues; inside a continuation, blank lines and comment lines are dropped.
  */
+/** A line break (global: searched from lastIndex). */
+const LINE_BREAK = /[\r\n]/g;
+
 export function joinContinuations(text: string, start: number, end: number, escape: string): JoinedBody {
   const parts: string[] = [];
   // The joined text is runs of source text (one per line): where each starts, joined and in the source.
@@ -590,12 +593,8 @@ export function joinContinuations(text: string, start: number, end: number, esca
   let i = start;
   let firstLine = true;
   while (i < end) {
-    let lineEnd = i;
-    while (lineEnd < end) {
-      const c = text.charCodeAt(lineEnd);
-      if (c === 10 || c === 13) break;
-      lineEnd++;
-    }
+    LINE_BREAK.lastIndex = i;
+    const lineEnd = LINE_BREAK.test(text) ? Math.min(LINE_BREAK.lastIndex - 1, end) : end;
     if (!firstLine && classifyLine(text, i, lineEnd) !== 'instruction') {
       i = skipBreak(text, lineEnd, end);
       continue;

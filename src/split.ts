@@ -109,6 +109,9 @@ export function escapeOf(directives: readonly Directive[]): string {
 export class InstructionScanner {
   pos: number;
 
+  /** The escape character or a line break (global: searched from lastIndex). */
+  private readonly special: RegExp;
+
   constructor(
     private readonly text: string,
     private readonly escape: string,
@@ -116,6 +119,7 @@ export class InstructionScanner {
     start: number,
   ) {
     this.pos = start;
+    this.special = escape === '`' ? /[`\r\n]/g : /[\\\r\n]/g;
   }
 
   next(): RawInstruction | null {
@@ -207,8 +211,15 @@ export class InstructionScanner {
     const text = this.text;
     const n = text.length;
     const esc = this.escape;
+    const special = this.special;
     let escaped = false;
     scan: for (let i = from + 1; i < n; i++) {
+      if (!escaped) {
+        // Outside a continuation only the escape character and line breaks matter: jump to the next.
+        special.lastIndex = i;
+        if (!special.test(text)) return n;
+        i = special.lastIndex - 1;
+      }
       const c = text[i];
       if (c === '\r' || c === '\n') {
         if (escaped) continue;
