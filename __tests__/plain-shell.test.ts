@@ -26,6 +26,28 @@ function compareWithTreeSitter(
   return { accepted, mismatches };
 }
 
+/** `count` parts drawn from `parts`, joined. */
+function joined(next: (n: number) => number, parts: readonly string[], count: number): string {
+  let out = '';
+  for (let k = count; k > 0; k--) out += parts[next(parts.length)];
+  return out;
+}
+
+/** 1–6 statements of one or two words each, with a separator after each (the last one maybe trimmed). */
+function tokenScript(
+  next: (n: number) => number,
+  words: readonly string[],
+  separators: readonly string[],
+): string {
+  let script = '';
+  for (let j = 1 + next(6); j > 0; j--) {
+    script += words[next(words.length)];
+    if (next(2)) script += ' ' + words[next(words.length)];
+    script += separators[next(separators.length)];
+  }
+  return next(2) ? script.trimEnd() : script;
+}
+
 /** A seeded generator of integers in [0, n) (mulberry32: every bit varies, unlike a float LCG). */
 function random(seed: number): (n: number) => number {
   let state = seed | 0;
@@ -302,16 +324,7 @@ describe('plain-script fast path', () => {
       '|',
     ];
     const next = random(42);
-    const { accepted, mismatches } = compareWithTreeSitter(40000, () => {
-      let script = '';
-      const parts = 1 + next(6);
-      for (let j = 0; j < parts; j++) {
-        script += words[next(words.length)];
-        if (next(2)) script += ' ' + words[next(words.length)];
-        script += separators[next(separators.length)];
-      }
-      return next(2) ? script.trimEnd() : script;
-    });
+    const { accepted, mismatches } = compareWithTreeSitter(40000, () => tokenScript(next, words, separators));
     expect(mismatches).toEqual([]);
     // The grammar must exercise the fast path, or the test proves nothing.
     expect(accepted).toBeGreaterThan(400);
@@ -349,8 +362,7 @@ describe('plain-script fast path', () => {
     ];
     const next = random(7);
     const { accepted, mismatches } = compareWithTreeSitter(20000, () => {
-      let w = '';
-      for (let q = 1 + next(6); q > 0; q--) w += parts[next(parts.length)];
+      const w = joined(next, parts, 1 + next(6));
       const places = [
         `a ${w}`,
         `a b ${w} && c ${w}`,
@@ -452,11 +464,7 @@ describe('plain-script fast path', () => {
     const expansionWord = ['a', '.', '/', '*', '~', '-', ':', ' ', '$v', '"', '}', '('];
     const plain = ['x', '/', '.', '-', '=', '%', '@', '+', '*', 'a=', '"q"', "'s'", '$v'];
     const next = random(5);
-    const some = (parts: string[], max: number) => {
-      let out = '';
-      for (let k = next(max); k > 0; k--) out += parts[next(parts.length)];
-      return out;
-    };
+    const some = (parts: string[], max: number) => joined(next, parts, next(max));
     const operand = () => {
       switch (next(4)) {
         case 0:
@@ -534,8 +542,7 @@ describe('plain-script fast path', () => {
     ];
     const next = random(11);
     const expansion = () => {
-      let word = '';
-      for (let k = next(5); k > 0; k--) word += wordParts[next(wordParts.length)];
+      const word = joined(next, wordParts, next(5));
       return '${V' + operators[next(operators.length)] + word + '}';
     };
     const places = [
@@ -740,15 +747,7 @@ describe('plain-script fast path', () => {
       ' >&2 ',
     ];
     const next = random(17);
-    const { accepted, mismatches } = compareWithTreeSitter(30000, () => {
-      let script = '';
-      for (let j = 1 + next(6); j > 0; j--) {
-        script += words[next(words.length)];
-        if (next(2)) script += ' ' + words[next(words.length)];
-        script += separators[next(separators.length)];
-      }
-      return next(2) ? script.trimEnd() : script;
-    });
+    const { accepted, mismatches } = compareWithTreeSitter(30000, () => tokenScript(next, words, separators));
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(300);
   });
@@ -787,11 +786,7 @@ describe('plain-script fast path', () => {
       '\\|',
     ];
     const next = random(19);
-    const quoted = () => {
-      let q = '"';
-      for (let k = 1 + next(5); k > 0; k--) q += parts[next(parts.length)];
-      return q + '"';
-    };
+    const quoted = () => '"' + joined(next, parts, 1 + next(5)) + '"';
     const places = [
       (q: string) => `printf ${q} > f`,
       (q: string) => `echo -e ${q} >> f && b`,
@@ -847,11 +842,7 @@ describe('plain-script fast path', () => {
       ' x ',
     ];
     const next = random(23);
-    const word = () => {
-      let w = '';
-      for (let k = 1 + next(3); k > 0; k--) w += parameters[next(parameters.length)];
-      return w;
-    };
+    const word = () => joined(next, parameters, 1 + next(3));
     const shapes = [
       () =>
         names[next(names.length)] + heads[next(heads.length)] + bodies[next(bodies.length)] + '; f ' + word(),
@@ -885,11 +876,7 @@ describe('plain-script fast path', () => {
       '=-',
     ];
     const next = random(29);
-    const word = () => {
-      let w = '';
-      for (let k = 1 + next(3); k > 0; k--) w += parts[next(parts.length)];
-      return w;
-    };
+    const word = () => joined(next, parts, 1 + next(3));
     const places = [
       (w: string) => `a ${w}`,
       (w: string) => `test "$a" ${w} x && b`,

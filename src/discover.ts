@@ -142,12 +142,11 @@ function addExplicit(
   linkStat?: fsSync.Stats,
 ): void {
   // A path named on the command line is what the user asked for: follow it if it is a symlink.
-  // Synchronous, and the system's realpath (one call, where node's own walks every component):
-  // thousands of named files cost a thread-pool round trip or a dozen lstats each otherwise.
+  // A file that is no symlink is its directory's real path plus its name, so the system's
+  // realpath (which checks every component: 6 system calls a file in the corpus) runs once per
+  // directory; synchronously, as a thread-pool round trip per file cost more.
   let real: string;
   try {
-    // A file that is no symlink is its directory's real path plus its name: one realpath per
-    // directory (the system's walks every component: 6 system calls a file in the corpus).
     real =
       linkStat && !linkStat.isSymbolicLink()
         ? path.join(realDirectory(path.dirname(abs)), path.basename(abs))

@@ -572,13 +572,13 @@ function parseJsonArray(s: string): string[] | null {
   return null;
 }
 
+/** A line break (global: searched from lastIndex). */
+const LINE_BREAK = /[\r\n]/g;
+
 /**
  * Join continuation lines as BuildKit does: an escape character followed only by spaces/tabs ends
  * a line that continues; inside a continuation, blank lines and comment lines are dropped.
  */
-/** A line break (global: searched from lastIndex). */
-const LINE_BREAK = /[\r\n]/g;
-
 export function joinContinuations(text: string, start: number, end: number, escape: string): JoinedBody {
   const parts: string[] = [];
   // The joined text is runs of source text (one per line): where each starts, joined and in the source.

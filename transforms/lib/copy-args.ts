@@ -1,5 +1,6 @@
 /** The arguments of a COPY/ADD as BuildKit reads them: sources and destination, shell or JSON form. */
 import { joinContinuations, type DockerfileModel, type Instruction } from '../../src/model.js';
+import { rememberedByText } from './instruction-memo.js';
 
 export interface CopyArgs {
   sources: string[];
@@ -9,23 +10,12 @@ export interface CopyArgs {
   fromContext: boolean;
 }
 
-/**
- * Results by escape character and instruction text: a file is re-read after each change, its COPY
- * lines mostly unchanged, and three transforms ask. Bounded; cleared when full.
- */
-const seen = new Map<string, Readonly<CopyArgs> | null>();
+const readRemembered = rememberedByText(readCopyArgs);
 
 /** null for other instructions, heredoc COPYs and arguments that cannot be read. */
 export function copyArgs(model: DockerfileModel, instr: Instruction): Readonly<CopyArgs> | null {
   if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return null;
-  const key = model.escape + instr.text;
-  let args = seen.get(key);
-  if (args === undefined) {
-    if (seen.size >= 4096) seen.clear();
-    args = readCopyArgs(model, instr);
-    seen.set(key, args);
-  }
-  return args;
+  return readRemembered(model, instr);
 }
 
 function readCopyArgs(model: DockerfileModel, instr: Instruction): CopyArgs | null {

@@ -4,6 +4,7 @@
  * targets depend on all of them.
  */
 import { joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../../src/model.js';
+import { rememberedByText } from './instruction-memo.js';
 import { invocation } from './packages.js';
 import type { SimpleCommand } from '../../src/shell.js';
 
@@ -235,26 +236,11 @@ function argsText(model: DockerfileModel, instr: Instruction): string {
   return joinContinuations(model.text, instr.argsStart, instr.end, model.escape).text;
 }
 
-/**
- * parseKeyValues results by escape character and instruction text: a file is re-read after each
- * change, its ENV and ARG lines mostly unchanged. Bounded; cleared when full.
- */
-const keyValuesSeen = new Map<string, readonly [string, string | null][]>();
-
 /** `ENV A=1 B="x y"`, `ENV A 1`, `ARG A=1 B`: key/value pairs; values keep `$` references. */
-export function parseKeyValues(
+export const parseKeyValues: (
   model: DockerfileModel,
   instr: Instruction,
-): readonly [string, string | null][] {
-  const key = model.escape + instr.text;
-  let pairs = keyValuesSeen.get(key);
-  if (pairs === undefined) {
-    if (keyValuesSeen.size >= 4096) keyValuesSeen.clear();
-    pairs = readKeyValues(model, instr);
-    keyValuesSeen.set(key, pairs);
-  }
-  return pairs;
-}
+) => readonly [string, string | null][] = rememberedByText(readKeyValues);
 
 function readKeyValues(model: DockerfileModel, instr: Instruction): [string, string | null][] {
   const text = argsText(model, instr).trim();
