@@ -1,9 +1,9 @@
 /** The executable, run as a subprocess on temporary trees. */
 import { describe, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { APT, APT_FIXED, cliPath, git, runCli, tempDir, read, tree } from './helpers.js';
+import { APT, APT_FIXED, cliPath, git, repoRoot, runCli, tempDir, read, tree } from './helpers.js';
 
 const CLEAN = 'FROM debian:bookworm-slim\nRUN echo hello\n';
 
@@ -292,5 +292,49 @@ describe('worker pool', () => {
     expect(par.stderr).toBe(seq.stderr);
     expect(runCli(['--write', '--jobs', '2'], b).status).toBe(runCli(['--write', '--jobs', '1'], a).status);
     for (const rel of Object.keys(files)) expect(read(b, rel)).toBe(read(a, rel));
+  });
+});
+
+describe('start-up code cache', () => {
+  const debug = { DOCKERFIX_DEBUG_CODE_CACHE: '1' };
+
+  test('the build records a code cache that this Node accepts', () => {
+    const root = tree({ Dockerfile: APT });
+    const r = runCli(['--check'], root, debug);
+    expect(r.stderr.split('\n')[0]).toBe('dockerfix: code cache accepted');
+    expect(r.status).toBe(1);
+  });
+
+  test('a cache made for another bundle is not used, and the command works without it', () => {
+    // A copy of bin/ and dist/bundle/ inside dist/, so that it still finds node_modules.
+    const copy = fs.mkdtempSync(path.join(repoRoot, 'dist', 'cache-test-'));
+    try {
+      fs.cpSync(path.join(repoRoot, 'bin'), path.join(copy, 'bin'), { recursive: true });
+      fs.cpSync(path.join(repoRoot, 'dist', 'bundle'), path.join(copy, 'dist', 'bundle'), {
+        recursive: true,
+      });
+      // Same length, other content: V8 alone would not notice (it checks the source's length).
+      const cjs = path.join(copy, 'dist', 'bundle', 'cli.cjs');
+      const source = fs.readFileSync(cjs, 'utf8');
+      fs.writeFileSync(cjs, source.replace(/\n$/, ' '));
+      const root = tree({ Dockerfile: APT });
+      const runCopy = (...args: string[]) =>
+        spawnSync(process.execPath, [path.join(copy, 'bin', 'dockerfix.js'), ...args], {
+          cwd: root,
+          encoding: 'utf8',
+          env: { ...process.env, NODE_OPTIONS: '', ...debug },
+        });
+      const r = runCopy('--write');
+      expect(r.stderr.split('\n')[0]).toBe('dockerfix: code cache none');
+      expect(r.status).toBe(0);
+      expect(read(root, 'Dockerfile')).toBe(APT_FIXED);
+      // Without a cache file at all, the same.
+      fs.rmSync(path.join(copy, 'dist', 'bundle', 'cli.cache'));
+      const again = runCopy('--check');
+      expect(again.stderr.split('\n')[0]).toBe('dockerfix: code cache none');
+      expect(again.status).toBe(0);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { helpText, parseCommandLine, UsageError } from './args.js';
 import { ConfigResolver, type CliSettings } from './config.js';
 import { discover, type FoundFile } from './discover.js';
+import { importModule } from './dynamic-import.js';
 import { fixText, selectTransforms } from './engine.js';
 import { createReporter, fixLine, type Format } from './format.js';
 import { readSettled } from './io.js';
@@ -139,7 +140,7 @@ async function loadTransforms(modules: string[], cwd: string): Promise<Transform
     if (!fs.existsSync(abs)) throw new UsageError(`--transform ${m}: no such file`);
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+      mod = (await importModule(pathToFileURL(abs).href)) as Record<string, unknown>;
     } catch (err) {
       throw new UsageError(`--transform ${m}: cannot load it (${(err as Error).message.split('\n')[0]})`);
     }
