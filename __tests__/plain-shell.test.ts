@@ -112,6 +112,11 @@ const ACCEPTED = [
   'test "$a" = x && a = b && curl ${M:+"https://x/y z"} ${N:-"d"} -o f',
   // A bracket class in an expansion's word.
   'wget -O python.tar.xz "https://www.python.org/ftp/python/${PYTHON_VERSION%%[a-z]*}/Python-$PYTHON_VERSION.tar.xz"',
+  // Brackets and braces in arguments; expansions in double-quoted text after `:+`.
+  'pip install pyhive[hive,presto] "x[y]" && find . -exec rm -rf {} + && apt-get install libgnutls[0-9][0-9]',
+  'for u in "a" ${m:+"https://x/$m"} ; do b; done',
+  // Several bare assignments, empty values among them.
+  'ARCH= OPENSSL_ARCH= && A=1 B=$(c) C=',
 ];
 
 /** tree-sitter-bash reads these its own (sometimes wrong) ways: the fast path must decline them. */
@@ -177,8 +182,13 @@ const DECLINED = [
   'a x"q"$v!',
   // Piped after a redirected list inside a compound command.
   'if t; then a && b > f | c; fi',
-  // Several bare assignments (each recorded again on its own), dangling operators.
-  'A=1 B=2',
+  // Several bare assignments run on into the next line, or negated (an error to tree-sitter);
+  // brackets alone, next to an escape, or in a brace range; dangling operators.
+  'A=1 B=2\nb',
+  '! A=1 B=2',
+  '{ a [ }; }',
+  'a [\\] b',
+  'a {1..3}',
   'a &&',
   'a |',
   '&& a',
@@ -888,6 +898,115 @@ describe('plain-script fast path', () => {
       (w: string) => `a | b ${w}`,
     ];
     const { accepted, mismatches } = compareWithTreeSitter(20000, () => places[next(places.length)](word()));
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(5000);
+  });
+
+  test('random words with brackets and braces, in every place a word goes', () => {
+    const parts = [
+      '[',
+      ']',
+      '{',
+      '}',
+      '{}',
+      '[x]',
+      '{a,b}',
+      '{1..3}',
+      '{a..z}',
+      '{-1..3}',
+      '[0-9]',
+      'x',
+      '-',
+      '.',
+      '=',
+      '>=1',
+      '$v',
+      '${v}',
+      '"q"',
+      "'s'",
+      '\\;',
+      '\\x',
+      '$(c)',
+      '*',
+      '!',
+      '#',
+      '1',
+    ];
+    const next = random(31);
+    const word = () => joined(next, parts, 1 + next(4));
+    const places = [
+      (w: string) => `a ${w}`,
+      (w: string) => `a ${w} b && c ${w}`,
+      (w: string) => `find . -exec rm ${w} + && b`,
+      (w: string) => `{ a ${w}; }`,
+      (w: string) => `{ a ${w} }; }`,
+      (w: string) => `(a ${w})`,
+      (w: string) => `x=$(a ${w})`,
+      (w: string) => `A=${w} a`,
+      (w: string) => `export A=${w}`,
+      (w: string) => `${w} a`,
+      (w: string) => `a > ${w}`,
+      (w: string) => `[ ${w} = x ]`,
+      (w: string) => `for i in ${w}; do a ${w}; done`,
+      (w: string) => `case ${w} in x) a ${w};; esac`,
+      (w: string) => `if a ${w}; then b; fi`,
+      (w: string) => `a | b ${w} | c`,
+      (w: string) => `a ${w} 2>&1`,
+      (w: string) => `a "${w}" ${w}`,
+    ];
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () => places[next(places.length)](word()));
+    expect(mismatches).toEqual([]);
+    expect(accepted).toBeGreaterThan(5000);
+  });
+
+  test('random runs of bare assignments, empty values among them, in every context', () => {
+    const assignments = [
+      'A=',
+      'A=1',
+      'B=$v',
+      'C="q"',
+      "D='s'",
+      'E=$(c d)',
+      '_=',
+      'F=x:y',
+      'G=',
+      'H+=1',
+      'I=-',
+    ];
+    const after = [
+      '',
+      ' && b',
+      ' ; b',
+      ' | b',
+      ' b',
+      ' > f',
+      ' &',
+      ' # c',
+      ' x:y',
+      ' B',
+      '\nb',
+      ' || b',
+      ' =x',
+    ];
+    const next = random(37);
+    const places = [
+      (a: string) => a,
+      (a: string) => `x; ${a}`,
+      (a: string) => `(${a})`,
+      (a: string) => `x=$(${a})`,
+      (a: string) => `{ ${a}; }`,
+      (a: string) => `if x; then ${a}; fi`,
+      (a: string) => `x && ${a} && y`,
+      (a: string) => `export ${a}`,
+      (a: string) => `! ${a}`,
+      (a: string) => `${a}\n${a}`,
+    ];
+    const { accepted, mismatches } = compareWithTreeSitter(20000, () => {
+      let run = '';
+      for (let k = 1 + next(4); k > 0; k--)
+        run += (run ? ' '.repeat(1 + next(2)) : '') + assignments[next(assignments.length)];
+      return places[next(places.length)](run + after[next(after.length)]);
+    });
     expect(mismatches).toEqual([]);
     expect(accepted).toBeGreaterThan(5000);
   });

@@ -71,8 +71,12 @@ function isBreak(c: string): boolean {
   );
 }
 
-/** Unquoted characters this reader leaves to tree-sitter. */
+/** Unquoted characters this reader leaves to tree-sitter (brackets: except in arguments, below). */
 const UNSUPPORTED = new Set(['`', '(', ')', '{', '}', '[', ']', '\r']);
+/** Plain characters to tree-sitter-bash in a command's arguments (`pkg[extra]`, `-exec rm {} +`). */
+const BRACKETS = new Set(['{', '}', '[', ']']);
+/** `{1..3}` is a brace expression to tree-sitter-bash (no literal value); `{a..z}` and `{-1..3}` are not. */
+const BRACE_RANGE = /\{\d+\.\./y;
 
 /** Operators of `${NAME<op>word}` (the word is read as far as the closing brace). */
 const PARAMETER_OPERATOR = /^(?::?[-=?+]|##?|%%?|\/\/?|\^\^?|,,?)/;
@@ -111,7 +115,7 @@ const TEST_OPERANDS = [
 /** The word of `${NAME<op>word}` that is read here, from where it starts (sticky). */
 const EXPANSION_OPERAND = /(?:[\w.*?+@%:,/=~^ -]|\[[\w.*?+@%:,/=~^ !-]*\])*/y;
 /** …and after the default-value operators (`:-`, `:+`, `:=`…): plain characters and double-quoted text. */
-const DEFAULT_OPERAND = /(?:[\w.*?+@%:,/=~^ -]|"[^"$`\\]*")*/y;
+const DEFAULT_OPERAND = /(?:[\w.*?+@%:,/=~^ -]|"(?:[^"$`\\]|\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\})*")*/y;
 
 /** `$@`, `$1`, `$?`…: one character after `$` (`$$` and `$-` are read oddly by tree-sitter-bash). */
 const SPECIAL_PARAMETER = /[@*#?!0-9]/;
@@ -371,6 +375,8 @@ class PlainReader {
       if (unit.type !== 'command' || (s[this.i] === '|' && s[this.i + 1] !== '|')) bail();
       // `! export A`: a plain command to tree-sitter-bash, not a declaration.
       if (unit.type === 'command' && unit.name !== null && DECLARATIONS.has(unit.name)) bail();
+      // `! A=1 B=2`: an error to it.
+      if (unit.type === 'command' && unit.name === null && unit.assignments.length > 1) bail();
       if (unit.hasRedirect || this.redirectsList) bail();
       return { units: [unit], negated: true, start: bang, end: unit.end };
     }
@@ -735,9 +741,8 @@ class PlainReader {
       }
     }
     if (start === -1) bail();
-    // tree-sitter records each of several bare assignments as a command of its own, and then the
-    // group: left to it.
-    if (name === null && assignments.length > 1) bail();
+    // tree-sitter-bash runs several bare assignments on into the next line (`A=1 B=2⏎b` is one command).
+    if (name === null && assignments.length > 1 && (s[this.i] === '\n' || s[this.i] === '#')) bail();
     // A redirection before the command name, or between its words: left to tree-sitter.
     if (this.atRedirect() && name === null) bail();
     const command: SimpleCommand =
@@ -777,10 +782,16 @@ class PlainReader {
         this.valueStart = this.i;
         // `A=#…`: a comment or an error to tree-sitter.
         if (s[this.i] === '#') bail();
-        // `A=` with an empty value: alone, not before a command (`A= x:y` is an error to tree-sitter),
-        // nor right before the `)` of a subshell or substitution (an error to it too).
+        // `A=` with an empty value: alone, or blanks then an operator or another assignment
+        // (`A= B=1 && c`), not before a command (`A= x:y` is an error to tree-sitter), nor right before the `)` of a subshell or
+        // substitution (an error to it too).
         const next = s[this.i];
-        if (next === undefined || next === ';' || next === '\n')
+        if (
+          next === undefined ||
+          next === ';' ||
+          next === '\n' ||
+          ((next === ' ' || next === '\t') && this.emptyValueBeforeBlanks())
+        )
           return { raw: s.slice(start, this.i), value: '', start, end: this.i, assigns };
         if (next === ')') bail();
         if (isBreak(next)) bail();
@@ -794,10 +805,22 @@ class PlainReader {
     let parts = 0;
     let inRun = false;
     let escaped = false;
+    let bracketed = false;
     while (this.i < s.length) {
       const c = s[this.i];
       if (isBreak(c) || (c === ')' && this.parens > 0)) break;
-      if (UNSUPPORTED.has(c)) bail();
+      if (UNSUPPORTED.has(c)) {
+        // tree-sitter-bash splits a word where an escape meets a bracket (`[\]` is `[` and `\]`).
+        if (!splittable || !BRACKETS.has(c) || escaped || parts > 1) bail();
+        BRACE_RANGE.lastIndex = this.i;
+        if (BRACE_RANGE.test(s)) bail();
+        bracketed = true;
+        if (!inRun) parts++;
+        inRun = true;
+        if (value !== null) value += c;
+        this.i++;
+        continue;
+      }
       // `!` in an argument is an ordinary character to tree-sitter-bash; elsewhere, its own.
       if (c === '!' && commandStart) bail();
       const plain = c !== "'" && c !== '"' && c !== '$';
@@ -829,14 +852,14 @@ class PlainReader {
       } else if (c === '\\') {
         const next = s[this.i + 1];
         // An escaped blank or line break is left to tree-sitter, and so is an escape in a word with
-        // an expansion (`$v\t` is two words to it).
+        // an expansion (`$v\t` is two words to it) or a bracket.
         if (next === undefined || next === '\n' || next === '\r' || next === ' ' || next === '\t') bail();
-        if (parts > 1) bail();
+        if (parts > 1 || bracketed) bail();
         if (value !== null) value += next;
         escaped = true;
         this.i += 2;
       } else if (c === '$') {
-        if (escaped) bail();
+        if (escaped || bracketed) bail();
         this.expansion();
         value = null;
       } else {
@@ -851,12 +874,26 @@ class PlainReader {
       }
     }
     if (this.i === start) bail();
+    // A word of brackets alone may run on past a blank to tree-sitter-bash (`[ }` is one word).
+    if (bracketed && /^[[\]{}]+$/.test(s.slice(start, this.i)) && s.slice(start, this.i) !== '{}') bail();
     // Digits right before `<` or `>` (`a ?1>x`, `-1>x`): tree-sitter-bash may take them for a
     // descriptor, or read an error there.
     const after = s[this.i];
     if ((after === '<' || after === '>') && s.charCodeAt(this.i - 1) >= 48 && s.charCodeAt(this.i - 1) <= 57)
       bail();
     return { raw: s.slice(start, this.i), value, start, end: this.i, assigns };
+  }
+
+  /** Whether blanks here end the command or lead to another assignment (`A= && b`, `A= B=1`). */
+  private emptyValueBeforeBlanks(): boolean {
+    const { s } = this;
+    let j = this.i;
+    while (s[j] === ' ' || s[j] === '\t') j++;
+    const c = s[j];
+    if (c === undefined || c === ';' || c === '\n' || c === '&' || c === '|' || c === '#') return true;
+    if (!isNameStart(s.charCodeAt(j))) return false;
+    while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
+    return s[j] === '=';
   }
 
   /** `"…"` from its opening quote; its value, or null when it holds an expansion. */

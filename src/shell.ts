@@ -390,7 +390,12 @@ class ScriptBuilder {
       start: node.startIndex,
       end: node.endIndex,
     };
-    this.scanNested(node, isolated, null);
+    // `A=1 B=2` is one command: only the values of its assignments can hold more.
+    if (node.type === 'variable_assignments') {
+      for (const child of node.namedChildren) if (child) this.scanNested(child, isolated, null);
+    } else {
+      this.scanNested(node, isolated, null);
+    }
     this.allCommands.push({ command: cmd, isolated });
     return cmd;
   }
