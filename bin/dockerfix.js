@@ -65,7 +65,11 @@ script.runInThisContext()(
 const code = await cli.exports.main(process.argv.slice(2));
 // The build records the cache after a real run, so that it holds the functions a run calls.
 const cacheOut = process.env.DOCKERFIX_WRITE_CODE_CACHE;
-if (cacheOut) fs.writeFileSync(cacheOut, Buffer.concat([stamp, script.createCachedData()]));
+if (cacheOut) {
+  // Whole or not at all: V8 in release builds does not checksum a cache it is given.
+  fs.writeFileSync(`${cacheOut}.tmp`, Buffer.concat([stamp, script.createCachedData()]));
+  fs.renameSync(`${cacheOut}.tmp`, cacheOut);
+}
 // main() has finished all its work; once the output is flushed, exit without waiting for V8's
 // background jobs (compilation, GC) to wind down: 20–50 ms at the end of a bulk run.
 await Promise.all([
