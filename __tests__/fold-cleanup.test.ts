@@ -5,19 +5,9 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { initShellParser, parseShell } from '../src/shell.js';
 import { findCleanup, mayHaveCleanup } from '../transforms/fold-cleanup.js';
+import { random } from './helpers.js';
 
 beforeAll(() => initShellParser());
-
-/** A seeded generator of integers in [0, n). */
-function random(seed: number): (n: number) => number {
-  let state = seed | 0;
-  return (n) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
-}
 
 const COMMANDS = [
   'rm -rf /var/lib/apt/lists/*',

@@ -87,3 +87,14 @@ export function tree(files: Record<string, string>): string {
 }
 
 export const read = (root: string, rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');
+
+/** A seeded generator of integers in [0, n) (mulberry32: every bit varies, unlike a float LCG). */
+export function random(seed: number): (n: number) => number {
+  let state = seed | 0;
+  return (n) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+}

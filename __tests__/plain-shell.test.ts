@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { isDeepStrictEqual } from 'node:util';
 import { parsePlainShell } from '../src/plain-shell.js';
 import { initShellParser, parseShell, parseWithTreeSitter } from '../src/shell.js';
+import { random } from './helpers.js';
 
 beforeAll(() => initShellParser());
 
@@ -46,17 +47,6 @@ function tokenScript(
     script += separators[next(separators.length)];
   }
   return next(2) ? script.trimEnd() : script;
-}
-
-/** A seeded generator of integers in [0, n) (mulberry32: every bit varies, unlike a float LCG). */
-function random(seed: number): (n: number) => number {
-  let state = seed | 0;
-  return (n) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
 }
 
 const ACCEPTED = [

@@ -32,7 +32,8 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // The command line is one CommonJS script compiled with the V8 code cache recorded at build time
 // (scripts/bundle.ts), so the functions a run calls need not be compiled again: start-up of a
-// one-file run 140 → 122 ms (medians of 15, interleaved). The cache is used only for the very bundle it was made from.
+// one-file run 140 → 122 ms (medians of 15, interleaved). The cache is used only for the very
+// bundle it was made from.
 const bundle = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url));
 const cacheFile = fileURLToPath(new URL('../dist/bundle/cli.cache', import.meta.url));
 const source = fs.readFileSync(bundle);

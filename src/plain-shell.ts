@@ -814,12 +814,8 @@ class PlainReader {
         if (!splittable || !BRACKETS.has(c) || escaped || parts > 1) bail();
         BRACE_RANGE.lastIndex = this.i;
         if (BRACE_RANGE.test(s)) bail();
+        // Read with the plain characters after it, as one run.
         bracketed = true;
-        if (!inRun) parts++;
-        inRun = true;
-        if (value !== null) value += c;
-        this.i++;
-        continue;
       }
       // `!` in an argument is an ordinary character to tree-sitter-bash; elsewhere, its own.
       if (c === '!' && commandStart) bail();

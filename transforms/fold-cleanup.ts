@@ -80,8 +80,8 @@ const OPAQUE = /['"\\$`#]/;
  * Whether findCleanup can find anything in this RUN, from its text: a cleanup is the RUN's first
  * command, or its last ones removing files with `rm`. Most RUNs mention `rm` only in the middle,
  * and parsing them was a fifth of all shell parsing. Where the text cannot tell, they are parsed.
+ * Exported for its test: it must hold wherever findCleanup finds a cleanup.
  */
-/** Exported for its test: it must hold wherever findCleanup finds a cleanup. */
 export function mayHaveCleanup(body: string): boolean {
   let start = 0;
   while (start < body.length && /[ \t\n]/.test(body[start])) start++;
