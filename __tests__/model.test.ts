@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { findHeredocs, joinContinuations, parseDockerfile, toSource } from '../src/model.js';
 import { initShellParser, shellStateChanges, soleCommand } from '../src/shell.js';
 import { InputError } from '../src/text.js';
+import { random } from './helpers.js';
 
 beforeAll(() => initShellParser());
 
@@ -242,4 +243,58 @@ describe('not a Dockerfile', () => {
 test('a declaration with several names records no bare assignments', () => {
   const s = parseDockerfile('FROM x\nRUN export A=1 B C=$(cd /x)\n').instructions[1].script()!;
   expect(shellStateChanges(s).map((c) => c.what)).toEqual(['export']);
+});
+
+describe('instruction extents match a line-by-line reading (BuildKit’s)', () => {
+  /** BuildKit's reader: a line ending in the escape (then blanks) continues; comment and blank lines inside are skipped. */
+  function referenceExtents(text: string): [number, number][] {
+    const lines = text.split('\n');
+    const out: [number, number][] = [];
+    let l = 0;
+    const continues = (s: string) => /\\[ \t]*$/.test(s);
+    while (l < lines.length) {
+      if (/^[ \t]*(#|$)/.test(lines[l])) {
+        l++;
+        continue;
+      }
+      const start = l;
+      let more = continues(lines[l]);
+      while (more && l + 1 < lines.length) {
+        l++;
+        if (/^[ \t]*(#|$)/.test(lines[l])) continue;
+        more = continues(lines[l]);
+      }
+      out.push([start, l]);
+      l++;
+    }
+    return out;
+  }
+
+  test('`\\ \\` at a line end continues the line (fuzz find: the next line was read twice)', () => {
+    const m = parseDockerfile('FROM x\nRUN a \\ \\\nRUN rm -rf /tmp/x\n');
+    expect(m.instructions.map((i) => [i.startLine, i.endLine])).toEqual([
+      [0, 0],
+      [1, 2],
+    ]);
+  });
+
+  test('random lines of escapes, escaped blanks, comments and blanks', () => {
+    const starts = ['RUN a', 'RUN b \\', 'RUN c \\ \\', 'ENV A=1 \\ ', 'RUN \\ x \\', '# c \\', ''];
+    const inside = [' \\ \\', '\\ x \\', 'x \\ ', ' \\\t', '# c \\', '', '  ', 'c \\ \\ \\', 'd'];
+    const next = random(20261130);
+    for (let n = 0; n < 3000; n++) {
+      const lines = ['FROM x'];
+      let continued = false;
+      for (let k = 0, len = 1 + next(8); k < len; k++) {
+        const pool = continued ? inside : starts;
+        const line = pool[next(pool.length)];
+        lines.push(line);
+        if (!/^[ \t]*(#|$)/.test(line)) continued = /\\[ \t]*$/.test(line);
+      }
+      lines.push(continued ? 'end' : 'RUN end');
+      const text = lines.join('\n') + '\n';
+      const m = parseDockerfile(text);
+      expect([text, m.instructions.map((i) => [i.startLine, i.endLine])]).toEqual([text, referenceExtents(text)]);
+    }
+  });
 });

@@ -234,8 +234,15 @@ export class InstructionScanner {
           for (let j = i + 2; j < n; j++) {
             const d = text[j];
             if (d === ' ' || d === '\t') continue;
-            if (d === '\r' || d === '\n') escaped = true;
-            i = j;
+            if (d === '\r' || d === '\n') {
+              escaped = true;
+              i = j;
+            } else {
+              // `\ x`: an escaped blank inside the line, plain text; `x` is read next (it may be
+              // another escape that continues the line).
+              escaped = false;
+              i = j - 1;
+            }
             continue scan;
           }
           return n;
