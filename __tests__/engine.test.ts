@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { fixText, VerifyError } from '../src/engine.js';
-import { InputError } from '../src/text.js';
-import type { Transform, TransformMeta } from '../src/transform.js';
+import { fixText, VerifyError } from '../src/core/engine.js';
+import { InputError } from '../src/core/text.js';
+import type { Transform, TransformMeta } from '../src/core/transform.js';
 import { foldCleanup } from '../transforms/fold-cleanup.js';
 
 const meta = (id: string): TransformMeta => ({

@@ -12,9 +12,9 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fixText, type FixOptions } from '../src/engine.js';
+import { fixText, type FixOptions } from '../src/core/engine.js';
 import { builtinTransforms } from '../transforms/index.js';
-import { decodeDockerfile } from '../src/text.js';
+import { decodeDockerfile } from '../src/core/text.js';
 import { bkcheck, repoRoot, type BkResult } from './helpers.js';
 
 const fixturesDir = path.join(repoRoot, '__testfixtures__');

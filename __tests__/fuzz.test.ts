@@ -12,8 +12,8 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fixText, type FixOptions } from '../src/engine.js';
-import { decodeDockerfile, InputError } from '../src/text.js';
+import { fixText, type FixOptions } from '../src/core/engine.js';
+import { decodeDockerfile, InputError } from '../src/core/text.js';
 import { bkcheck, repoRoot, tempDir } from './helpers.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 300);

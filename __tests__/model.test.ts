@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { findHeredocs, joinContinuations, parseDockerfile, toSource } from '../src/model.js';
-import { initShellParser, shellStateChanges, soleCommand } from '../src/shell.js';
-import { InputError } from '../src/text.js';
+import { findHeredocs, joinContinuations, parseDockerfile, toSource } from '../src/core/model.js';
+import { initShellParser, shellStateChanges, soleCommand } from '../src/shell/shell.js';
+import { InputError } from '../src/core/text.js';
 import { random } from './helpers.js';
 
 beforeAll(() => initShellParser());

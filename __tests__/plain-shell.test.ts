@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { isDeepStrictEqual } from 'node:util';
-import { parsePlainShell } from '../src/plain-shell.js';
-import { initShellParser, parseShell, parseWithTreeSitter } from '../src/shell.js';
+import { parsePlainShell } from '../src/shell/plain.js';
+import { initShellParser, parseShell, parseWithTreeSitter } from '../src/shell/shell.js';
 import { random } from './helpers.js';
 
 beforeAll(() => initShellParser());

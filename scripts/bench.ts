@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { coreCount, POOL_MIN_CORES, POOL_MIN_FILES } from '../src/pool.js';
+import { coreCount, POOL_MIN_CORES, POOL_MIN_FILES } from '../src/cli/pool.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpusDir = path.resolve(

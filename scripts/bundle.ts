@@ -40,7 +40,7 @@ const common: BuildOptions = {
 
 await build({
   ...common,
-  entryPoints: ['dist/src/pool-worker.js'],
+  entryPoints: ['dist/src/cli/pool-worker.js'],
   outdir,
   format: 'esm',
   // Bundled CommonJS dependencies call require() for node's modules.
@@ -53,7 +53,7 @@ await build({
 const loaderImport: Plugin = {
   name: 'loader-import',
   setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]dynamic-import\.js$/ }, () => ({
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]cli[\\/]dynamic-import\.js$/ }, () => ({
       contents: 'export function importModule(specifier) { return __dockerfixImport(specifier); }',
       loader: 'js',
     }));
@@ -62,7 +62,7 @@ const loaderImport: Plugin = {
 
 await build({
   ...common,
-  entryPoints: ['dist/src/cli.js'],
+  entryPoints: ['dist/src/cli/main.js'],
   outfile: path.join(outdir, 'cli.cjs'),
   format: 'cjs',
   // The remaining import() calls load bundled or CommonJS modules: plain require() does.

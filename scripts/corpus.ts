@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Mode } from '../src/transform.js';
+import type { Mode } from '../src/core/transform.js';
 import type { FileReport, WorkerMessage } from './corpus-worker.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -15,13 +15,13 @@ export {
   selectTransforms,
   VerifyError,
   DEFAULT_MAX_PASSES,
-} from './engine.js';
-export type { FixOptions, FixResult, ReportedFix, ReportedSkip } from './engine.js';
-export type { FileReport } from './format.js';
-export type { DockerfixConfig } from './config.js';
-export { parseDockerfile } from './model.js';
-export type { DockerfileModel, Instruction, Stage, Flag, RunInfo } from './model.js';
-export type { ShellScript, SimpleCommand, Step, Word } from './shell.js';
+} from './core/engine.js';
+export type { FixOptions, FixResult, ReportedFix, ReportedSkip } from './core/engine.js';
+export type { FileReport } from './cli/format.js';
+export type { DockerfixConfig } from './cli/config.js';
+export { parseDockerfile } from './core/model.js';
+export type { DockerfileModel, Instruction, Stage, Flag, RunInfo } from './core/model.js';
+export type { ShellScript, SimpleCommand, Step, Word } from './shell/shell.js';
 export type {
   Transform,
   TransformMeta,
@@ -32,6 +32,6 @@ export type {
   TextEdit,
   Safety,
   Mode,
-} from './transform.js';
-export { InputError } from './text.js';
+} from './core/transform.js';
+export { InputError } from './core/text.js';
 export { builtinTransforms as transforms } from '../transforms/index.js';

@@ -4,13 +4,13 @@
  * and keeps nothing, which is what Alpine images should do in both modes (a BuildKit cache mount
  * for apk needs `/etc/apk/cache` set up first, so the simple fix is the better one here).
  */
-import { soleCommand } from '../src/shell.js';
-import type { TextEdit, Transform, TransformResult } from '../src/transform.js';
-import { argWord, findRuns, type CacheToolSpec } from './lib/cache-mount.js';
-import { quote } from './lib/edit.js';
-import { existingMounts } from './lib/mounts.js';
-import { invocation } from './lib/packages.js';
-import { insertWordAfter, removeSteps } from './lib/run-view.js';
+import { soleCommand } from '../src/shell/shell.js';
+import type { TextEdit, Transform, TransformResult } from '../src/core/transform.js';
+import { argWord, findRuns, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { quote } from '../src/rewrite/edit.js';
+import { existingMounts } from '../src/dockerfile/mounts.js';
+import { invocation } from '../src/tools/packages.js';
+import { insertWordAfter, removeSteps } from '../src/dockerfile/run-view.js';
 
 const INSTALLS = new Set(['add', 'upgrade']);
 

@@ -8,15 +8,15 @@
  * Both modes take the package lists out of the layers, so every apt RUN of the chain that reads
  * them must fetch them itself (`apt-get update` in the same RUN); otherwise the chain is left alone.
  */
-import { commentBlockStart, type DockerfileModel, type Instruction } from '../src/model.js';
-import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/transform.js';
-import { appendedCommands, checkAppendable, contentEnd, lineBreakOf, quote } from './lib/edit.js';
-import { planMounts, skip, type PlannedRun, type Skip } from './lib/cache-mount.js';
-import { existingMounts, frontendProblem } from './lib/mounts.js';
-import { aptSubcommand, invocation, type Invocation } from './lib/packages.js';
-import { familyRoot, runContext, stageChain } from './lib/run-context.js';
-import { runView, type RunView } from './lib/run-view.js';
-import { commandBase } from '../src/shell.js';
+import { commentBlockStart, type DockerfileModel, type Instruction } from '../src/core/model.js';
+import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/core/transform.js';
+import { appendedCommands, checkAppendable, contentEnd, lineBreakOf, quote } from '../src/rewrite/edit.js';
+import { planMounts, skip, type PlannedRun, type Skip } from '../src/rewrite/cache-mounts.js';
+import { existingMounts, frontendProblem } from '../src/dockerfile/mounts.js';
+import { aptSubcommand, invocation, type Invocation } from '../src/tools/packages.js';
+import { familyRoot, runContext, stageChain } from '../src/dockerfile/run-context.js';
+import { runView, type RunView } from '../src/dockerfile/run-view.js';
+import { commandBase } from '../src/shell/shell.js';
 
 const APT_HINT = /\bapt(-get|-cache)?\b/;
 /** Subcommands that read the package lists. */

@@ -7,13 +7,13 @@
  * flags, same destination), and the original COPY moves, unchanged, to just after the last RUN
  * that needs only the manifests. Instructions it moves past must not read the tree.
  */
-import { joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../src/model.js';
-import { soleCommand } from '../src/shell.js';
-import type { FixProposal, SkipProposal, Transform, TransformResult } from '../src/transform.js';
-import { BuildContext } from './lib/build-context.js';
-import { copyArgs } from './lib/copy-args.js';
-import { lineBreakOf, quote } from './lib/edit.js';
-import { existingMounts } from './lib/mounts.js';
+import { joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../src/core/model.js';
+import { soleCommand } from '../src/shell/shell.js';
+import type { FixProposal, SkipProposal, Transform, TransformResult } from '../src/core/transform.js';
+import { BuildContext } from '../src/dockerfile/build-context.js';
+import { copyArgs } from '../src/dockerfile/copy-args.js';
+import { lineBreakOf, quote } from '../src/rewrite/edit.js';
+import { existingMounts } from '../src/dockerfile/mounts.js';
 import {
   aptSubcommand,
   cacheCleaned,
@@ -21,7 +21,7 @@ import {
   invocation,
   pipArgs,
   type Invocation,
-} from './lib/packages.js';
+} from '../src/tools/packages.js';
 
 type Skip = { reason: string; message: string };
 const skip = (reason: string, message: string): Skip => ({ reason, message });

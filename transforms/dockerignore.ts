@@ -9,11 +9,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DockerfileModel, Instruction } from '../src/model.js';
-import { copyArgs } from './lib/copy-args.js';
-import type { Transform, TransformResult } from '../src/transform.js';
-import { BuildContext, dockerignore } from './lib/build-context.js';
-import { quote } from './lib/edit.js';
+import type { DockerfileModel, Instruction } from '../src/core/model.js';
+import { copyArgs } from '../src/dockerfile/copy-args.js';
+import type { Transform, TransformResult } from '../src/core/transform.js';
+import { BuildContext, dockerignore } from '../src/dockerfile/build-context.js';
+import { quote } from '../src/rewrite/edit.js';
 
 /** Candidate entries: [pattern, is it worth proposing for this context?] */
 const CANDIDATES: [string, (ctx: BuildContext, top: Set<string>, deep: Set<string>) => boolean][] = [

@@ -2,7 +2,7 @@
  * fold-cleanup: a RUN that deletes what an earlier RUN created cannot shrink the image (the bytes
  * stay in the earlier layer). Move the cleanup into the RUN that created the files.
  */
-import { toSource, type DockerfileModel, type Instruction, type Stage } from '../src/model.js';
+import { toSource, type DockerfileModel, type Instruction, type Stage } from '../src/core/model.js';
 import {
   commandBase,
   shellStateChanges,
@@ -10,11 +10,11 @@ import {
   type ShellScript,
   type SimpleCommand,
   type Step,
-} from '../src/shell.js';
-import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/transform.js';
-import { appendedCommands, checkAppendable, contentEnd, quote, removeInstruction } from './lib/edit.js';
-import { copyArgs } from './lib/copy-args.js';
-import { existingMounts } from './lib/mounts.js';
+} from '../src/shell/shell.js';
+import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/core/transform.js';
+import { appendedCommands, checkAppendable, contentEnd, quote, removeInstruction } from '../src/rewrite/edit.js';
+import { copyArgs } from '../src/dockerfile/copy-args.js';
+import { existingMounts } from '../src/dockerfile/mounts.js';
 import {
   CACHE_LABEL,
   cacheCleaned,
@@ -25,7 +25,7 @@ import {
   invocations,
   normalizePath,
   type CacheKind,
-} from './lib/packages.js';
+} from '../src/tools/packages.js';
 
 /** What a cleanup removes: a cache directory, or a file by path (a downloaded archive). */
 type Target = { kind: CacheKind } | { kind: 'file'; path: string };

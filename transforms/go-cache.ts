@@ -4,9 +4,9 @@
  * The module cache is what `go mod download` produces, so every Go RUN of the stage chain must get
  * the mount, and nothing may need the modules in the image afterwards.
  */
-import type { DockerfileModel } from '../src/model.js';
-import type { FixProposal } from '../src/transform.js';
-import type { Transform, TransformResult } from '../src/transform.js';
+import type { DockerfileModel } from '../src/core/model.js';
+import type { FixProposal } from '../src/core/transform.js';
+import type { Transform, TransformResult } from '../src/core/transform.js';
 import {
   envPath,
   findRuns,
@@ -16,10 +16,10 @@ import {
   type CacheToolSpec,
   type PlannedRun,
   type Skip,
-} from './lib/cache-mount.js';
-import { quote } from './lib/edit.js';
-import { familyRoot, type RunContext } from './lib/run-context.js';
-import { runView } from './lib/run-view.js';
+} from '../src/rewrite/cache-mounts.js';
+import { quote } from '../src/rewrite/edit.js';
+import { familyRoot, type RunContext } from '../src/dockerfile/run-context.js';
+import { runView } from '../src/dockerfile/run-view.js';
 
 const BUILDS = new Set(['build', 'install', 'test', 'run', 'vet', 'generate', 'get', 'list']);
 const GOLANG_IMAGE = /(^|\/)golang(:|@|$)/;

@@ -1,5 +1,5 @@
 /** The built-in transforms, in the order the engine applies them. */
-import type { Transform } from '../src/transform.js';
+import type { Transform } from '../src/core/transform.js';
 import { apkCache } from './apk-cache.js';
 import { aptCache } from './apt-cache.js';
 import { copyManifestsFirst } from './copy-manifests-first.js';

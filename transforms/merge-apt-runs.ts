@@ -3,11 +3,11 @@
  * into a layer of their own, and the install then depends on how old that cached layer is (seed
  * 004's cache rules). Consecutive RUNs of a stage that only run apt become one RUN, joined by `&&`.
  */
-import type { DockerfileModel, Instruction } from '../src/model.js';
-import { soleCommand, type ShellScript } from '../src/shell.js';
-import type { Transform, TransformResult } from '../src/transform.js';
-import { checkAppendable, contentEnd, continuationIndent, lineBreakOf, quote } from './lib/edit.js';
-import { aptSubcommand, cachesCovered, invocation } from './lib/packages.js';
+import type { DockerfileModel, Instruction } from '../src/core/model.js';
+import { soleCommand, type ShellScript } from '../src/shell/shell.js';
+import type { Transform, TransformResult } from '../src/core/transform.js';
+import { checkAppendable, contentEnd, continuationIndent, lineBreakOf, quote } from '../src/rewrite/edit.js';
+import { aptSubcommand, cachesCovered, invocation } from '../src/tools/packages.js';
 
 type Skip = { reason: string; message: string };
 

@@ -3,9 +3,9 @@
  * buildkit mode: mount the package manager's cache and drop the cache cleaning that would empty
  * it. portable mode: clean the npm/yarn cache in the same RUN, so it stays out of the layer.
  */
-import type { DockerfileModel } from '../src/model.js';
-import type { Transform, TransformResult } from '../src/transform.js';
-import { appendedCommands, checkAppendable, contentEnd, quote } from './lib/edit.js';
+import type { DockerfileModel } from '../src/core/model.js';
+import type { Transform, TransformResult } from '../src/core/transform.js';
+import { appendedCommands, checkAppendable, contentEnd, quote } from '../src/rewrite/edit.js';
 import {
   envPath,
   findRuns,
@@ -14,10 +14,10 @@ import {
   skip,
   type CacheToolSpec,
   type Skip,
-} from './lib/cache-mount.js';
-import { existingMounts } from './lib/mounts.js';
-import { cacheCleaned, invocation, type Invocation } from './lib/packages.js';
-import type { RunContext } from './lib/run-context.js';
+} from '../src/rewrite/cache-mounts.js';
+import { existingMounts } from '../src/dockerfile/mounts.js';
+import { cacheCleaned, invocation, type Invocation } from '../src/tools/packages.js';
+import type { RunContext } from '../src/dockerfile/run-context.js';
 
 const NPM_INSTALLS = new Set(['ci', 'install', 'i', 'add', 'install-clean', 'isntall', 'in']);
 const YARN_INSTALLS = new Set(['install', 'add']);

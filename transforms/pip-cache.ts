@@ -4,8 +4,8 @@
  * `--no-cache-dir` and cache purges that would defeat it. portable mode: `--no-cache-dir`, so the
  * cache at least stays out of the layer.
  */
-import type { Word } from '../src/shell.js';
-import type { TextEdit, Transform, TransformResult } from '../src/transform.js';
+import type { Word } from '../src/shell/shell.js';
+import type { TextEdit, Transform, TransformResult } from '../src/core/transform.js';
 import {
   argWord,
   cleanupsFor,
@@ -17,12 +17,12 @@ import {
   type CacheToolSpec,
   type CacheUse,
   type Skip,
-} from './lib/cache-mount.js';
-import { existingMounts } from './lib/mounts.js';
-import { normalizePath, pipArgs, type Invocation } from './lib/packages.js';
-import type { RunContext } from './lib/run-context.js';
-import { insertWordAfter, removeSteps } from './lib/run-view.js';
-import { quote } from './lib/edit.js';
+} from '../src/rewrite/cache-mounts.js';
+import { existingMounts } from '../src/dockerfile/mounts.js';
+import { normalizePath, pipArgs, type Invocation } from '../src/tools/packages.js';
+import type { RunContext } from '../src/dockerfile/run-context.js';
+import { insertWordAfter, removeSteps } from '../src/dockerfile/run-view.js';
+import { quote } from '../src/rewrite/edit.js';
 
 const PIP_CACHING = new Set(['install', 'download', 'wheel']);
 

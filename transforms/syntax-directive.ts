@@ -3,7 +3,7 @@
  * `# syntax=` line builds with whatever Dockerfile frontend the builder embeds. Some teams prefer to
  * pin the current 1.x frontend; it makes every build fetch that frontend image, so it is opt-in.
  */
-import type { Transform } from '../src/transform.js';
+import type { Transform } from '../src/core/transform.js';
 
 export const SYNTAX_LINE = '# syntax=docker/dockerfile:1';
 

@@ -9,10 +9,10 @@
  * - `summary`: one line per changed file, then counts per transform.
  */
 import pc from 'picocolors';
-import type { ReportedFix, ReportedSkip } from './engine.js';
+import type { ReportedFix, ReportedSkip } from '../core/engine.js';
 import type { Action, FileJob, FileOutcome } from './process-file.js';
-import { summaryLine, type Totals } from './report.js';
-import type { Transform } from './transform.js';
+import { summaryLine, type Totals } from './diff.js';
+import type { Transform } from '../core/transform.js';
 
 export type Format = 'diff' | 'json' | 'sarif' | 'summary';
 export const FORMATS: readonly Format[] = ['diff', 'json', 'sarif', 'summary'];

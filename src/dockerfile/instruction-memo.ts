@@ -3,7 +3,7 @@
  * is re-parsed after each change, and most of its instructions come back unchanged. The result
  * depends on nothing else, so it is shared (never mutate it). Bounded; cleared when full.
  */
-import type { DockerfileModel, Instruction } from '../../src/model.js';
+import type { DockerfileModel, Instruction } from '../core/model.js';
 
 export function rememberedByText<T>(
   read: (model: DockerfileModel, instr: Instruction) => T,

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Node, Parser as TSParser } from 'web-tree-sitter';
-import { parsePlainShell } from './plain-shell.js';
+import { parsePlainShell } from './plain.js';
 
 export interface Word {
   /** The word as written (quotes and escapes included). */

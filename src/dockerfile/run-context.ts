@@ -3,10 +3,10 @@
  * environment variables, build arguments, the user it runs as and that user's home. Cache mount
  * targets depend on all of them.
  */
-import { joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../../src/model.js';
+import { joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../core/model.js';
 import { rememberedByText } from './instruction-memo.js';
-import { invocation } from './packages.js';
-import type { SimpleCommand } from '../../src/shell.js';
+import { invocation } from '../tools/packages.js';
+import type { SimpleCommand } from '../shell/shell.js';
 
 /** Only RUNs that mention account commands are parsed for them (parsing every RUN is the slow part). */
 const ACCOUNT_HINT = /useradd|adduser|groupadd|addgroup/;

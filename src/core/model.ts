@@ -3,9 +3,9 @@
  * options), and for RUN the form (shell, exec, heredoc) and the shell script mapped to source
  * offsets. Built once per pass (src/split.ts finds the instructions); never mutated.
  */
-import { InstructionScanner, escapeOf, readDirectives, splitWords, type Word } from './split.js';
+import { InstructionScanner, escapeOf, readDirectives, splitWords, type Word } from './scanner.js';
 import { InputError, LineIndex, dominantLineBreak } from './text.js';
-import { parseShell, type ShellScript } from './shell.js';
+import { parseShell, type ShellScript } from '../shell/shell.js';
 
 export interface FlagOption {
   name: string;

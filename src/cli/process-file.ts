@@ -9,12 +9,12 @@ import {
   type FixResult,
   type ReportedFix,
   type ReportedSkip,
-} from './engine.js';
+} from '../core/engine.js';
 import path from 'node:path';
 import { createFileAtomic, writeFileAtomic, type ReadResult } from './io.js';
-import { newFileDiff, unifiedDiff } from './report.js';
-import { InputError } from './text.js';
-import type { RunCache } from './transform.js';
+import { newFileDiff, unifiedDiff } from './diff.js';
+import { InputError } from '../core/text.js';
+import type { RunCache } from '../core/transform.js';
 
 export type Action = 'dry-run' | 'write' | 'check';
 

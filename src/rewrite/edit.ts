@@ -1,8 +1,8 @@
 /** Edits shared by transforms, written in the seeds' style and keeping every other byte as it was. */
-import { commentBlockStart, type DockerfileModel, type Instruction } from '../../src/model.js';
-import { leadingWhitespace } from '../../src/text.js';
-import type { TextEdit } from '../../src/transform.js';
-import type { ShellScript } from '../../src/shell.js';
+import { commentBlockStart, type DockerfileModel, type Instruction } from '../core/model.js';
+import { leadingWhitespace } from '../core/text.js';
+import type { TextEdit } from '../core/transform.js';
+import type { ShellScript } from '../shell/shell.js';
 
 /**
  * Remove an instruction with the comment block directly above it. Blank lines do not pile up:

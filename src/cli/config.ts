@@ -15,9 +15,9 @@ import path from 'node:path';
 import { lilconfigSync, type LilconfigResult } from 'lilconfig';
 import { createRequire } from 'node:module';
 import type picomatchType from 'picomatch';
-import type { FixOptions } from './engine.js';
-import { InputError } from './text.js';
-import type { Mode } from './transform.js';
+import type { FixOptions } from '../core/engine.js';
+import { InputError } from '../core/text.js';
+import type { Mode } from '../core/transform.js';
 
 export interface ConfigSettings {
   mode?: Mode;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseDockerfile, type DockerfileModel } from './model.js';
-import { initShellParser } from './shell.js';
+import { initShellParser } from '../shell/shell.js';
 import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
 import { InputError } from './text.js';
 import type {
@@ -16,7 +16,7 @@ import type {
   Transform,
   TransformResult,
 } from './transform.js';
-import { builtinTransforms } from '../transforms/index.js';
+import { builtinTransforms } from '../../transforms/index.js';
 
 export interface FixOptions {
   /** Run only these transform ids. */

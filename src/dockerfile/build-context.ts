@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { RunCache, TransformContext } from '../../src/transform.js';
+import type { RunCache, TransformContext } from '../core/transform.js';
 
 export interface DockerIgnore {
   add(patterns: string): DockerIgnore;

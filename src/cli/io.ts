@@ -1,7 +1,7 @@
 /** Reading Dockerfiles safely and writing them back atomically. */
 import fsSync, { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InputError, MAX_FILE_BYTES, decodeDockerfile, formatBytes } from './text.js';
+import { InputError, MAX_FILE_BYTES, decodeDockerfile, formatBytes } from '../core/text.js';
 import { describeFsError } from './discover.js';
 
 export interface ReadResult {

@@ -4,11 +4,11 @@
  * and environment of the RUN, and in buildkit mode add `--mount=type=cache` for it and take out
  * what would defeat the mount (`--no-cache-dir`, `rm -rf` of the cache, `pip cache purge`, …).
  */
-import type { DockerfileModel } from '../../src/model.js';
-import { soleCommand, type SimpleCommand, type Step, type Word } from '../../src/shell.js';
-import type { FixProposal, TextEdit } from '../../src/transform.js';
+import type { DockerfileModel } from '../core/model.js';
+import { soleCommand, type SimpleCommand, type Step, type Word } from '../shell/shell.js';
+import type { FixProposal, TextEdit } from '../core/transform.js';
 import { quote } from './edit.js';
-import { addMounts, cacheMountFlag, existingMounts, frontendProblem } from './mounts.js';
+import { addMounts, cacheMountFlag, existingMounts, frontendProblem } from '../dockerfile/mounts.js';
 import {
   cacheCleaned,
   globBase,
@@ -16,9 +16,9 @@ import {
   normalizePath,
   type CacheKind,
   type Invocation,
-} from './packages.js';
-import { homeOf, type RunContext, runContext } from './run-context.js';
-import { removeSteps, removeWord, runView, type RunView } from './run-view.js';
+} from '../tools/packages.js';
+import { homeOf, type RunContext, runContext } from '../dockerfile/run-context.js';
+import { removeSteps, removeWord, runView, type RunView } from '../dockerfile/run-view.js';
 
 export type Skip = { reason: string; message: string };
 

@@ -1,8 +1,8 @@
 /** `RUN --mount` flags: what a RUN already mounts, whether the frontend has mounts, and adding them the seeds' way. */
-import type { DockerfileModel, Instruction } from '../../src/model.js';
-import type { TextEdit } from '../../src/transform.js';
-import { lineBreakOf } from './edit.js';
-import { normalizePath } from './packages.js';
+import type { DockerfileModel, Instruction } from '../core/model.js';
+import type { TextEdit } from '../core/transform.js';
+import { lineBreakOf } from '../rewrite/edit.js';
+import { normalizePath } from '../tools/packages.js';
 
 export interface ExistingMount {
   type: string;

@@ -1,5 +1,5 @@
 /** The arguments of a COPY/ADD as BuildKit reads them: sources and destination, shell or JSON form. */
-import { joinContinuations, type DockerfileModel, type Instruction } from '../../src/model.js';
+import { joinContinuations, type DockerfileModel, type Instruction } from '../core/model.js';
 import { rememberedByText } from './instruction-memo.js';
 
 export interface CopyArgs {

@@ -2,7 +2,7 @@
  * What package-manager and download commands do to the filesystem: shared by the transforms that
  * reason about caches (fold-cleanup, the cache-mount transforms).
  */
-import { commandBase, type SimpleCommand, type ShellScript } from '../../src/shell.js';
+import { commandBase, type SimpleCommand, type ShellScript } from '../shell/shell.js';
 
 /** A cache directory kind that a cleanup removes and an install creates. */
 export type CacheKind =

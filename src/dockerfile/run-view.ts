@@ -4,9 +4,9 @@
  * step maps back to source offsets, so transforms can remove a word, insert one, or remove a step
  * with the same code for all three forms.
  */
-import { toSource, type DockerfileModel, type Instruction } from '../../src/model.js';
-import { parseShell, type ShellScript, type SimpleCommand, type Step, type Word } from '../../src/shell.js';
-import type { TextEdit } from '../../src/transform.js';
+import { toSource, type DockerfileModel, type Instruction } from '../core/model.js';
+import { parseShell, type ShellScript, type SimpleCommand, type Step, type Word } from '../shell/shell.js';
+import type { TextEdit } from '../core/transform.js';
 
 export interface RunView {
   form: 'shell' | 'exec' | 'heredoc';

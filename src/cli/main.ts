@@ -6,17 +6,17 @@ import { helpText, parseCommandLine, UsageError } from './args.js';
 import { ConfigResolver, type CliSettings } from './config.js';
 import { discover, type FoundFile } from './discover.js';
 import { importModule } from './dynamic-import.js';
-import { fixText, selectTransforms } from './engine.js';
+import { fixText, selectTransforms } from '../core/engine.js';
 import { createReporter, fixLine, type Format } from './format.js';
 import { readSettled } from './io.js';
 import { poolSize, runPool } from './pool.js';
 import { processFile, type Action, type FileJob, type FileOutcome } from './process-file.js';
 import { startProgress } from './progress.js';
-import { loadDiff, type Totals } from './report.js';
-import { initShellParser } from './shell.js';
-import { decodeDockerfile, InputError } from './text.js';
-import type { Mode, RunCache, Transform } from './transform.js';
-import { builtinTransforms } from '../transforms/index.js';
+import { loadDiff, type Totals } from './diff.js';
+import { initShellParser } from '../shell/shell.js';
+import { decodeDockerfile, InputError } from '../core/text.js';
+import type { Mode, RunCache, Transform } from '../core/transform.js';
+import { builtinTransforms } from '../../transforms/index.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -393,13 +393,21 @@ async function run(
 }
 
 let version: string | null = null;
+/** The version in dockerfix's own package.json: the nearest one above this module (dist/src/cli or the bundle). */
 function packageVersion(): string {
   if (version === null) {
-    const pkg = new URL('../../package.json', import.meta.url);
-    try {
-      version = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
-    } catch {
-      version = '0.0.0';
+    version = '0.0.0';
+    for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+      try {
+        const pkg = JSON.parse(fs.readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
+        if (pkg.name === 'dockerfix') {
+          version = pkg.version;
+          break;
+        }
+      } catch {
+        // not here: one level up
+      }
+      if (new URL('../', dir).href === dir.href) break;
     }
   }
   return version;
