@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { fixText, VerifyError } from '../src/core/engine.js';
+import { fixText } from '../src/api.js';
+import { VerifyError } from '../src/core/engine.js';
 import { InputError } from '../src/core/text.js';
 import type { Transform, TransformMeta } from '../src/core/transform.js';
 import { foldCleanup } from '../transforms/fold-cleanup.js';
@@ -13,6 +14,7 @@ const meta = (id: string): TransformMeta => ({
   safety: 'safe',
   modes: ['buildkit', 'portable'],
   example: { before: '', after: '' },
+  skips: {},
 });
 
 /** Appends a LABEL line every time it runs: never settles. */

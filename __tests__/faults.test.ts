@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fixText } from '../src/core/engine.js';
+import { fixText } from '../src/api.js';
 import { InputError } from '../src/core/text.js';
 import { cliPath, runCli, tempDir, APT, APT_FIXED } from './helpers.js';
 

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fixText, type FixOptions } from '../src/core/engine.js';
+import { fixText, type FixOptions } from '../src/api.js';
 import { builtinTransforms } from '../transforms/index.js';
 import { decodeDockerfile } from '../src/core/text.js';
 import { bkcheck, repoRoot, type BkResult } from './helpers.js';

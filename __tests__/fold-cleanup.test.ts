@@ -3,7 +3,7 @@
  * never pass over a RUN in which the full reading finds one.
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { initShellParser, parseShell } from '../src/shell/shell.js';
+import { initShellParser, parseShell } from '../src/shell/index.js';
 import { findCleanup, mayHaveCleanup } from '../transforms/fold-cleanup.js';
 import { random } from './helpers.js';
 

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fixText, type FixOptions } from '../src/core/engine.js';
+import { fixText, type FixOptions } from '../src/api.js';
 import { decodeDockerfile, InputError } from '../src/core/text.js';
 import { bkcheck, repoRoot, tempDir } from './helpers.js';
 

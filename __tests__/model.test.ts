@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { findHeredocs, joinContinuations, parseDockerfile, toSource } from '../src/core/model.js';
-import { initShellParser, shellStateChanges, soleCommand } from '../src/shell/shell.js';
+import { initShellParser, shellStateChanges, soleCommand } from '../src/shell/index.js';
 import { InputError } from '../src/core/text.js';
 import { random } from './helpers.js';
 

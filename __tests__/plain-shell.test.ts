@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { isDeepStrictEqual } from 'node:util';
 import { parsePlainShell } from '../src/shell/plain.js';
-import { initShellParser, parseShell, parseWithTreeSitter } from '../src/shell/shell.js';
+import { initShellParser, parseShell, parseWithTreeSitter } from '../src/shell/index.js';
 import { random } from './helpers.js';
 
 beforeAll(() => initShellParser());

@@ -6,11 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { diffLines } from 'diff';
-import { fixTextSync, type FixResult } from '../src/core/engine.js';
+import { fixTextSync } from '../src/api.js';
+import type { FixResult } from '../src/core/engine.js';
 import { parseDockerfile } from '../src/core/model.js';
 import { isDeepStrictEqual } from 'node:util';
 import { parsePlainShell } from '../src/shell/plain.js';
-import { initShellParser, parseWithTreeSitter } from '../src/shell/shell.js';
+import { initShellParser, parseWithTreeSitter } from '../src/shell/index.js';
 import { decodeDockerfile, InputError } from '../src/core/text.js';
 import type { Mode } from '../src/core/transform.js';
 

@@ -4,31 +4,21 @@
  * and keeps nothing, which is what Alpine images should do in both modes (a BuildKit cache mount
  * for apk needs `/etc/apk/cache` set up first, so the simple fix is the better one here).
  */
-import { soleCommand } from '../src/shell/shell.js';
-import type { TextEdit, Transform, TransformResult } from '../src/core/transform.js';
-import { argWord, findRuns, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { soleCommand } from '../src/shell/index.js';
+import type { TextEdit, Transform } from '../src/core/transform.js';
+import { findRuns, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
 import { quote } from '../src/rewrite/edit.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
-import { invocation } from '../src/tools/packages.js';
+import { APK_INSTALLS, apkSubcommandIndex, isApkUpdateOnly } from '../src/tools/apk.js';
+import { argWord, invocation } from '../src/tools/command.js';
 import { insertWordAfter, removeSteps } from '../src/dockerfile/run-view.js';
-
-const INSTALLS = new Set(['add', 'upgrade']);
-
-function subcommandIndex(args: (string | null)[]): number {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === null) return -1;
-    if (!a.startsWith('-')) return i;
-  }
-  return -1;
-}
 
 const spec: CacheToolSpec = {
   hint: /\bapk\b/,
   uses(inv) {
     if (inv.name !== 'apk') return null;
-    const sub = subcommandIndex(inv.args);
-    if (sub === -1 || !INSTALLS.has(inv.args[sub]!)) return null;
+    const sub = apkSubcommandIndex(inv);
+    if (sub === -1 || !APK_INSTALLS.has(inv.args[sub]!)) return null;
     return { command: inv.command, caches: [], disablingWords: [] };
   },
 };
@@ -50,9 +40,10 @@ export const apkCache: Transform = {
       before: 'RUN apk update && apk add curl\n',
       after: 'RUN apk add --no-cache curl\n',
     },
+    skips: {},
+    cacheable: true,
   },
-  run(model) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, _context, report) {
     for (const run of findRuns(model, spec)) {
       const instr = run.view.instr;
       // Someone set up apk caching on purpose: /etc/apk/cache, or a cache mount.
@@ -62,7 +53,7 @@ export const apkCache: Transform = {
       const edits: TextEdit[] = [];
       for (const use of run.uses) {
         if (use.inv.args.some((a) => a === '--no-cache')) continue;
-        const sub = subcommandIndex(use.inv.args);
+        const sub = apkSubcommandIndex(use.inv);
         edits.push(insertWordAfter(run.view, use.inv.command, argWord(use.inv, sub), '--no-cache'));
       }
       if (edits.length === 0) continue;
@@ -72,11 +63,7 @@ export const apkCache: Transform = {
         const updates = run.view.script.steps.filter((step) => {
           const cmd = soleCommand(step);
           const inv = cmd && cmd.assignments.length === 0 && !cmd.hasRedirect ? invocation(cmd) : null;
-          return (
-            inv?.name === 'apk' &&
-            inv.args.length >= 1 &&
-            inv.args.every((a) => a !== null && (a === 'update' || a.startsWith('-')))
-          );
+          return inv !== null && isApkUpdateOnly(inv);
         });
         const firstAdd = Math.min(...run.uses.map((u) => u.command.start));
         const before = updates.filter((s) => s.pipeline.end <= firstAdd);
@@ -88,13 +75,12 @@ export const apkCache: Transform = {
           }
         }
       }
-      result.fixes.push({
+      report.fix({
         message: `Added \`--no-cache\` to apk in ${quote(instr)}, so the package index stays out of the layer${dropped}`,
         safety: 'safe',
         edits,
         at: instr.start,
       });
     }
-    return result;
   },
 };

@@ -9,33 +9,26 @@
  * them must fetch them itself (`apt-get update` in the same RUN); otherwise the chain is left alone.
  */
 import { commentBlockStart, type DockerfileModel, type Instruction } from '../src/core/model.js';
-import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/core/transform.js';
+import { isSkip, skip, type FixProposal, type Report, type Skip, type TextEdit, type Transform } from '../src/core/transform.js';
 import { appendedCommands, checkAppendable, contentEnd, lineBreakOf, quote } from '../src/rewrite/edit.js';
-import { planMounts, skip, type PlannedRun, type Skip } from '../src/rewrite/cache-mounts.js';
+import { CACHE_SKIPS, planMounts, type PlannedRun } from '../src/rewrite/cache-mounts.js';
 import { existingMounts, frontendProblem } from '../src/dockerfile/mounts.js';
-import { aptSubcommand, invocation, type Invocation } from '../src/tools/packages.js';
+import { APT_CACHE_DIR, APT_STATE_DIR, DOCKER_CLEAN_HOOK, READS_LISTS, aptSubcommand } from '../src/tools/apt.js';
+import { invocation, type Invocation } from '../src/tools/command.js';
 import { familyRoot, runContext, stageChain } from '../src/dockerfile/run-context.js';
 import { runView, type RunView } from '../src/dockerfile/run-view.js';
-import { commandBase } from '../src/shell/shell.js';
+import { commandBase } from '../src/shell/index.js';
 
 const APT_HINT = /\bapt(-get|-cache)?\b/;
-/** Subcommands that read the package lists. */
-const READS_LISTS = new Set([
-  'install',
-  'upgrade',
-  'dist-upgrade',
-  'full-upgrade',
-  'build-dep',
-  'source',
-  'download',
-  'reinstall',
-  'satisfy',
-  'changelog',
-  'show',
-  'policy',
-  'search',
-  'list',
-]);
+
+const APT_SKIPS = {
+  ...CACHE_SKIPS,
+  'lists-from-earlier-layer': 'a RUN of the chain reads package lists fetched by an earlier layer',
+  sudo: 'apt runs through sudo, so the build user is not root and cannot run the added commands',
+  'opaque-run': 'a RUN of the chain runs apt in a form whose commands cannot be read',
+  'not-appendable': 'the RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
+} as const;
+type AptSkipCode = keyof typeof APT_SKIPS;
 
 export const KEEP_CACHE_COMMENT =
   "# Required: disable the Docker-specific hook that wipes apt's cache after install";
@@ -65,7 +58,7 @@ function aptInvocations(view: RunView): Invocation[] {
 }
 
 /** Why the chain cannot take the lists out of its layers, or null. */
-function listsProblem(runs: AptRun[]): Skip | null {
+function listsProblem(runs: AptRun[]): Skip<AptSkipCode> | null {
   for (const r of runs) {
     let updated = false;
     for (const inv of r.invs) {
@@ -112,9 +105,10 @@ export const aptCache: Transform = {
         '    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n' +
         '    apt-get update && apt-get install -y --no-install-recommends \\\n    curl\n',
     },
+    skips: APT_SKIPS,
+    cacheable: true,
   },
-  run(model, context) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, context, report) {
     // Group the apt RUNs by the chain of stages they share a filesystem with.
     const families = new Map<number, { runs: AptRun[]; opaque: Instruction | null }>();
     for (const instr of model.instructions) {
@@ -133,7 +127,7 @@ export const aptCache: Transform = {
     for (const fam of families.values()) {
       if (fam.runs.length === 0) continue;
       const sudo = fam.runs.find((r) => r.invs.some((inv) => commandBase(inv.command.name) === 'sudo'));
-      const problem: Skip | null =
+      const problem: Skip<AptSkipCode> | null =
         (fam.opaque
           ? skip('opaque-run', `${quote(fam.opaque)} runs apt in a form whose commands cannot be read`)
           : null) ??
@@ -145,19 +139,18 @@ export const aptCache: Transform = {
           : null) ??
         listsProblem(fam.runs);
       if (problem) {
-        for (const r of fam.runs) result.skips.push({ ...problem, at: r.view.instr.start });
+        for (const r of fam.runs) report.skip(problem.code, problem.message, r.view.instr.start);
         continue;
       }
-      if (context.mode === 'buildkit') buildkit(model, fam.runs, result);
-      else portable(model, fam.runs, result);
+      if (context.mode === 'buildkit') buildkit(model, fam.runs, report);
+      else portable(model, fam.runs, report);
     }
-    return result;
   },
 };
 
-function buildkit(model: DockerfileModel, runs: AptRun[], result: TransformResult): void {
+function buildkit(model: DockerfileModel, runs: AptRun[], report: Report<AptSkipCode>): void {
   const skipAll = (s: Skip) => {
-    for (const r of runs) result.skips.push({ ...s, at: r.view.instr.start } satisfies SkipProposal);
+    for (const r of runs) report.skip(s.code as AptSkipCode, s.message, r.view.instr.start);
   };
   const fp = frontendProblem(model);
   if (fp) return skipAll(skip('old-frontend', fp));
@@ -171,18 +164,18 @@ function buildkit(model: DockerfileModel, runs: AptRun[], result: TransformResul
           command: r.invs[0].command,
           inv: r.invs[0],
           caches: [
-            { label: 'the apt cache', target: '/var/cache/apt', sharing: 'locked', cleanedBy: 'apt-cache' },
-            { label: 'the apt lists', target: '/var/lib/apt', sharing: 'locked', cleanedBy: 'apt-lists' },
+            { label: 'the apt cache', target: APT_CACHE_DIR, sharing: 'locked', cleanedBy: 'apt-cache' },
+            { label: 'the apt lists', target: APT_STATE_DIR, sharing: 'locked', cleanedBy: 'apt-lists' },
           ],
           disablingWords: [],
         },
       ],
     };
     const outcome = planMounts(model, planned, { systemCache: true });
-    if (outcome !== null && !('edits' in outcome)) {
+    if (outcome !== null && isSkip(outcome)) {
       // The keep-cache setting reaches every apt RUN of the chain: all get the mounts, or none does.
       return skipAll({
-        reason: outcome.reason,
+        code: outcome.code,
         message: `${outcome.message} (line ${r.view.instr.startLine + 1}); every apt RUN of a stage chain needs the mounts, so none was changed`,
       });
     }
@@ -196,7 +189,7 @@ function buildkit(model: DockerfileModel, runs: AptRun[], result: TransformResul
     const before = stageChain(model, stage).flatMap((s) => s.instructions);
     const upTo = before.slice(0, before.indexOf(r.view.instr));
     const inherited = upTo.some(
-      (i) => i.keyword === 'RUN' && i.text.includes('/etc/apt/apt.conf.d/docker-clean'),
+      (i) => i.keyword === 'RUN' && i.text.includes(DOCKER_CLEAN_HOOK),
     );
     // A chain shares one insertion: a stage built FROM a stage that gets one inherits it.
     const ancestorGetsOne = stageChain(model, stage)
@@ -222,10 +215,10 @@ function buildkit(model: DockerfileModel, runs: AptRun[], result: TransformResul
       at: r.view.instr.start,
     });
   }
-  result.fixes.push(...fixes);
+  for (const f of fixes) report.fix(f);
 }
 
-function portable(model: DockerfileModel, runs: AptRun[], result: TransformResult): void {
+function portable(model: DockerfileModel, runs: AptRun[], report: Report<AptSkipCode>): void {
   for (const r of runs) {
     const instr = r.view.instr;
     if (!r.invs.some((inv) => aptSubcommand(inv) === 'update')) continue;
@@ -244,29 +237,25 @@ function portable(model: DockerfileModel, runs: AptRun[], result: TransformResul
     });
     if (anyListsRm) continue;
     if (r.view.form !== 'shell') {
-      result.skips.push({
-        reason: 'not-appendable',
-        message: `${quote(instr)} is an ${r.view.form}-form RUN; the lists cleanup cannot be appended`,
-        at: instr.start,
-      });
+      report.skip(
+        'not-appendable',
+        `${quote(instr)} is an ${r.view.form}-form RUN; the lists cleanup cannot be appended`,
+        instr.start,
+      );
       continue;
     }
     const ctx = runContext(model, instr);
     if (!ctx.user.root) {
-      result.skips.push({
-        reason: 'non-root-user',
-        message: `${quote(instr)} runs as \`${ctx.user.spec}\`, who cannot remove the package lists`,
-        at: instr.start,
-      });
+      report.skip('non-root-user', `${quote(instr)} runs as \`${ctx.user.spec}\`, who cannot remove the package lists`, instr.start);
       continue;
     }
     const problem = checkAppendable(model, instr, r.view.script!, 'apt');
     if (problem) {
-      result.skips.push({ ...problem, at: instr.start });
+      report.skip(problem.code, problem.message, instr.start);
       continue;
     }
     const at = contentEnd(model, instr);
-    result.fixes.push({
+    report.fix({
       message: `Appended \`rm -rf /var/lib/apt/lists/*\` to ${quote(instr)}, so the package lists never reach a layer`,
       safety: 'safe',
       edits: [

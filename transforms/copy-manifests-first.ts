@@ -8,33 +8,25 @@
  * that needs only the manifests. Instructions it moves past must not read the tree.
  */
 import { joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../src/core/model.js';
-import { soleCommand } from '../src/shell/shell.js';
-import type { FixProposal, SkipProposal, Transform, TransformResult } from '../src/core/transform.js';
+import { soleCommand } from '../src/shell/index.js';
+import { isSkip, skip, type Outcome, type Skip, type Transform } from '../src/core/transform.js';
 import { BuildContext } from '../src/dockerfile/build-context.js';
 import { copyArgs } from '../src/dockerfile/copy-args.js';
 import { lineBreakOf, quote } from '../src/rewrite/edit.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
-import {
-  aptSubcommand,
-  cacheCleaned,
-  cachesCovered,
-  invocation,
-  pipArgs,
-  type Invocation,
-} from '../src/tools/packages.js';
+import { isAptGet } from '../src/tools/apt.js';
+import { cacheCleaned, cachesCovered } from '../src/tools/caches.js';
+import { invocation, type Invocation } from '../src/tools/command.js';
+import { installNeeds, MANIFEST_SKIPS, type Manifest, type Needs } from '../src/tools/installs.js';
+import { YUM_NAMES } from '../src/tools/yum.js';
 
-type Skip = { reason: string; message: string };
-const skip = (reason: string, message: string): Skip => ({ reason, message });
-
-/** A manifest the install reads: `required` ones must exist; the others are copied when present. */
-interface Manifest {
-  path: string;
-  required: boolean;
-  dir?: boolean;
-}
-
-/** What an install command needs, or why it needs more than manifests. */
-type Needs = { manifests: Manifest[] } | Skip;
+const REORDER_SKIPS = {
+  ...MANIFEST_SKIPS,
+  destination: 'the full COPY goes to another directory than the one the install runs in',
+  'outside-context': 'the install reads a file outside the build context',
+  'manifest-missing': 'a manifest the install needs is not in the build context (or .dockerignore excludes it)',
+} as const;
+type ReorderSkipCode = keyof typeof REORDER_SKIPS;
 
 const NEUTRAL = new Set([
   'LABEL',
@@ -47,7 +39,7 @@ const NEUTRAL = new Set([
   'USER',
   'SHELL',
 ]);
-const SYSTEM_PM = new Set(['apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf']);
+
 
 export const copyManifestsFirst: Transform = {
   meta: {
@@ -71,9 +63,10 @@ export const copyManifestsFirst: Transform = {
       after:
         'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD ["python", "app.py"]\n',
     },
+    skips: REORDER_SKIPS,
+    cacheable: true,
   },
-  run(model, context) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, context, report) {
     // The context is read only when there is a full-context COPY to plan for.
     let ctx: BuildContext | null | undefined;
     for (const stage of model.stages) {
@@ -83,11 +76,10 @@ export const copyManifestsFirst: Transform = {
         if (ctx === undefined) ctx = BuildContext.of(context);
         const outcome = plan(model, stage, instr, copy, ctx);
         if (outcome === null) continue;
-        if ('edits' in outcome) result.fixes.push(outcome);
-        else result.skips.push({ ...outcome, at: instr.start } satisfies SkipProposal);
+        if (isSkip(outcome)) report.skip(outcome.code, outcome.message, instr.start);
+        else report.fix(outcome);
       }
     }
-    return result;
   },
 };
 
@@ -113,7 +105,7 @@ function plan(
   copy: Instruction,
   full: FullCopy,
   ctx: BuildContext | null,
-): FixProposal | Skip | null {
+): Outcome<ReorderSkipCode> | null {
   const workdir = workdirAt(model, stage, copy);
   // Install paths are relative to the RUN's directory; the manifests must land there.
   const destIsWorkdir =
@@ -122,7 +114,7 @@ function plan(
     (workdir !== null && full.dest.replace(/\/+$/, '') === workdir.replace(/\/+$/, ''));
   const list = stage.instructions;
   const installs: { run: Instruction; manifests: Manifest[] }[] = [];
-  let problem: Skip | null = null;
+  let problem: Skip<ReorderSkipCode> | null = null;
   for (let k = list.indexOf(copy) + 1; k < list.length; k++) {
     const i = list[k];
     if (NEUTRAL.has(i.keyword)) continue;
@@ -130,8 +122,8 @@ function plan(
     const needs = runNeeds(i, ctx);
     if (needs === 'system') continue;
     if (needs === null) break;
-    if ('reason' in needs) {
-      problem = needs;
+    if (isSkip(needs)) {
+      problem = needs as Skip<ReorderSkipCode>;
       break;
     }
     installs.push({ run: i, manifests: needs.manifests });
@@ -260,7 +252,7 @@ function runNeeds(run: Instruction, ctx: BuildContext | null): 'system' | Needs 
     system = false;
     const needs = installNeeds(inv, ctx);
     if (needs === null) return null;
-    if ('reason' in needs) return needs;
+    if (isSkip(needs)) return needs;
     installs++;
     manifests.push(...needs.manifests);
   }
@@ -268,287 +260,14 @@ function runNeeds(run: Instruction, ctx: BuildContext | null): 'system' | Needs 
   return installs > 0 ? { manifests } : null;
 }
 
+/** A system package manager (or a cleanup of its caches): it does not read the build context. */
 function isSystemStep(inv: Invocation): boolean {
-  if (SYSTEM_PM.has(inv.name))
-    return inv.name !== 'apt-get' && inv.name !== 'apt' ? true : aptSubcommand(inv) !== null;
+  if (inv.name === 'apt-get' || inv.name === 'apt') return isAptGet(inv);
+  if (inv.name === 'apk' || YUM_NAMES.has(inv.name)) return true;
   if (cacheCleaned(inv)) return true;
   if (inv.name === 'rm') {
     const paths = inv.args.filter((a) => a === null || !a.startsWith('-'));
     return paths.length > 0 && paths.every((p) => p !== null && cachesCovered(p).length > 0);
   }
   return false;
-}
-
-const positionals = (args: (string | null)[], withValue: Set<string>): (string | null)[] => {
-  const out: (string | null)[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a !== null && withValue.has(a)) i++;
-    else if (a === null || !a.startsWith('-')) out.push(a);
-  }
-  return out;
-};
-
-const needsSource = (what: string): Skip =>
-  skip('needs-source', `${what} needs more than the manifests, so the source must be copied first`);
-
-/** The manifests one install command reads, a Skip, or null when it is not a known install. */
-function installNeeds(inv: Invocation, ctx: BuildContext | null): Needs | null {
-  const a = inv.args;
-  const pip = pipArgs(inv);
-  if (pip !== null) return pipNeeds(pip, ctx);
-  const sub = a.find((x) => x === null || !x.startsWith('-'));
-  switch (inv.name) {
-    case 'npm':
-      if (sub !== 'ci' && sub !== 'install' && sub !== 'i') return null;
-      if (positionals(a, new Set()).length > 1) return null; // `npm install pkg`: not a manifest install
-      return nodeNeeds(ctx, [
-        { path: 'package.json', required: true },
-        { path: 'package-lock.json', required: false },
-        { path: 'npm-shrinkwrap.json', required: false },
-        { path: '.npmrc', required: false },
-      ]);
-    case 'yarn':
-      if (sub !== undefined && sub !== 'install') return null;
-      return nodeNeeds(ctx, [
-        { path: 'package.json', required: true },
-        { path: 'yarn.lock', required: false },
-        { path: '.yarnrc.yml', required: false },
-        { path: '.yarnrc', required: false },
-        { path: '.npmrc', required: false },
-        { path: '.yarn', required: false, dir: true },
-      ]);
-    case 'pnpm':
-      if (sub !== 'install' && sub !== 'i' && sub !== 'fetch') return null;
-      if (ctx?.hasFile('pnpm-workspace.yaml'))
-        return skip(
-          'workspaces',
-          'pnpm-workspace.yaml declares workspaces, whose manifests live in the tree',
-        );
-      return nodeNeeds(ctx, [
-        { path: 'package.json', required: sub !== 'fetch' },
-        { path: 'pnpm-lock.yaml', required: sub === 'fetch' },
-        { path: '.pnpmfile.cjs', required: false },
-        { path: '.npmrc', required: false },
-        { path: 'patches', required: false, dir: true },
-      ]);
-    case 'go':
-      if (a[0] !== 'mod' || a[1] !== 'download') return null;
-      if (ctx && /^\s*replace\s.*=>\s*\.{1,2}\//m.test(ctx.read('go.mod') ?? '')) {
-        return needsSource('go.mod replaces a module with a local directory; `go mod download`');
-      }
-      return {
-        manifests: [
-          { path: 'go.mod', required: true },
-          { path: 'go.sum', required: false },
-        ],
-      };
-    case 'bundle':
-      if (sub !== 'install') return null;
-      if (ctx && /^\s*gemspec\b|path:\s*['"]/m.test(ctx.read('Gemfile') ?? '')) {
-        return needsSource('the Gemfile uses `gemspec` or `path:`; `bundle install`');
-      }
-      return {
-        manifests: [
-          { path: 'Gemfile', required: true },
-          { path: 'Gemfile.lock', required: false },
-        ],
-      };
-    case 'composer':
-      if (sub !== 'install') return null;
-      if (!a.includes('--no-scripts') || !a.includes('--no-autoloader')) {
-        return needsSource(
-          '`composer install` without `--no-scripts --no-autoloader` runs scripts and builds the autoloader; it',
-        );
-      }
-      return {
-        manifests: [
-          { path: 'composer.json', required: true },
-          { path: 'composer.lock', required: false },
-        ],
-      };
-    case 'mvn':
-    case './mvnw':
-      if (!a.some((x) => x !== null && /^(dependency:go-offline|.*:go-offline)$/.test(x))) return null;
-      if (ctx && /<modules>/.test(ctx.read('pom.xml') ?? '')) {
-        return skip('workspaces', 'pom.xml has modules, whose poms live in the tree');
-      }
-      return { manifests: [{ path: 'pom.xml', required: true }] };
-    case 'cargo':
-      if (sub !== 'fetch') return null;
-      if (ctx && /^\s*\[workspace\]/m.test(ctx.read('Cargo.toml') ?? '')) {
-        return skip('workspaces', 'Cargo.toml declares a workspace, whose members live in the tree');
-      }
-      return {
-        manifests: [
-          { path: 'Cargo.toml', required: true },
-          { path: 'Cargo.lock', required: false },
-        ],
-      };
-    case 'pipenv':
-      if (sub !== 'install' || positionals(a, new Set()).length > 1) return null;
-      return {
-        manifests: [
-          { path: 'Pipfile', required: true },
-          { path: 'Pipfile.lock', required: false },
-        ],
-      };
-    case 'poetry':
-      if (sub !== 'install') return null;
-      if (!a.includes('--no-root'))
-        return needsSource('`poetry install` without `--no-root` installs the project itself and');
-      return {
-        manifests: [
-          { path: 'pyproject.toml', required: true },
-          { path: 'poetry.lock', required: false },
-          { path: 'poetry.toml', required: false },
-        ],
-      };
-    case 'uv':
-      if (sub !== 'sync') return null;
-      if (!a.includes('--no-install-project')) {
-        return needsSource('`uv sync` without `--no-install-project` installs the project itself and');
-      }
-      return {
-        manifests: [
-          { path: 'pyproject.toml', required: true },
-          { path: 'uv.lock', required: false },
-        ],
-      };
-    default:
-      return null;
-  }
-}
-
-const PIP_WITH_VALUE = new Set([
-  '-r',
-  '--requirement',
-  '-c',
-  '--constraint',
-  '-i',
-  '--index-url',
-  '--extra-index-url',
-  '-f',
-  '--find-links',
-  '--trusted-host',
-  '-t',
-  '--target',
-  '--prefix',
-  '--root',
-  '--platform',
-  '--python-version',
-  '--implementation',
-  '--abi',
-  '--src',
-  '--upgrade-strategy',
-  '--progress-bar',
-  '--log',
-  '--cache-dir',
-  '--timeout',
-  '--retries',
-  '--proxy',
-  '--cert',
-  '--client-cert',
-  '--global-option',
-  '--config-settings',
-  '-C',
-  '--only-binary',
-  '--no-binary',
-]);
-
-/** pip install: the requirement and constraint files (and those they include), unless it installs from the tree. */
-function pipNeeds(args: (string | null)[], ctx: BuildContext | null): Needs | null {
-  if (args[0] !== 'install') return null;
-  const rest = args.slice(1);
-  if (rest.some((x) => x === null)) return null;
-  const files: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const x = rest[i]!;
-    if (x === '-e' || x === '--editable') return needsSource('`pip install -e`');
-    if (x === '-r' || x === '--requirement' || x === '-c' || x === '--constraint') {
-      files.push(rest[++i]!);
-      continue;
-    }
-    const eq = /^(--requirement|--constraint)=(.*)$/.exec(x) ?? /^-[rc](.+)$/.exec(x);
-    if (eq) {
-      files.push(eq[2] ?? eq[1]);
-      continue;
-    }
-    if (PIP_WITH_VALUE.has(x)) {
-      if ((x === '-f' || x === '--find-links') && !/^[a-z]+:\/\//.test(rest[i + 1] ?? '')) {
-        return needsSource('`pip install --find-links` of a local directory');
-      }
-      i++;
-      continue;
-    }
-    if (x.startsWith('-')) continue;
-    // A positional: a package name is fine; a path or archive is the tree.
-    if (/^\.|\/|\.(whl|zip|tar\.gz|tgz)$|^file:/.test(x)) return needsSource(`\`pip install ${x}\``);
-  }
-  if (files.length === 0) return null;
-  const manifests: Manifest[] = [];
-  const seen = new Set<string>();
-  const visit = (file: string, depth: number): Skip | null => {
-    const n = BuildContext.normalize(file);
-    if (n === null || seen.has(n)) return null;
-    seen.add(n);
-    manifests.push({ path: n, required: true });
-    if (!ctx || depth > 10) return null;
-    const text = ctx.read(n);
-    if (text === null) return null;
-    const base = n.includes('/') ? n.slice(0, n.lastIndexOf('/') + 1) : '';
-    for (const raw of text.split(/\r?\n/)) {
-      const line = raw.replace(/(^|\s)#.*$/, '').trim();
-      if (!line) continue;
-      const inc = /^(?:-r|--requirement|-c|--constraint)(?:\s+|=)?(\S+)$/.exec(line);
-      if (inc) {
-        const p = visit(base + inc[1], depth + 1);
-        if (p) return p;
-        continue;
-      }
-      if (/^(-e|--editable)\b/.test(line) || /^(\.|\/)|^file:|@\s*file:/.test(line)) {
-        return needsSource(`\`${n}\` names a local path (\`${line}\`), so pip`);
-      }
-    }
-    return null;
-  };
-  for (const f of files) {
-    const p = visit(f, 0);
-    if (p) return p;
-  }
-  return { manifests };
-}
-
-/** npm/yarn/pnpm: skip lifecycle scripts, workspaces and local dependencies (they need the tree). */
-function nodeNeeds(ctx: BuildContext | null, manifests: Manifest[]): Needs {
-  const text = ctx?.read('package.json');
-  if (text) {
-    let pkg: Record<string, unknown>;
-    try {
-      pkg = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      return skip('manifest-unreadable', 'package.json is not valid JSON');
-    }
-    const scripts = (pkg.scripts ?? {}) as Record<string, unknown>;
-    const hooks = ['preinstall', 'install', 'postinstall', 'prepare'].filter((h) => h in scripts);
-    if (hooks.length > 0) {
-      return skip(
-        'lifecycle-scripts',
-        `package.json has \`${hooks.join('`, `')}\` scripts, which run during the install and may read the tree`,
-      );
-    }
-    if (pkg.workspaces)
-      return skip('workspaces', 'package.json declares workspaces, whose manifests live in the tree');
-    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
-      for (const [name, spec] of Object.entries((pkg[field] ?? {}) as Record<string, unknown>)) {
-        if (typeof spec === 'string' && /^(file:|link:|portal:|\.{1,2}\/)/.test(spec)) {
-          return skip(
-            'local-dependency',
-            `package.json depends on \`${name}\` from a local path (\`${spec}\`)`,
-          );
-        }
-      }
-    }
-  }
-  return { manifests };
 }

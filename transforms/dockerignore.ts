@@ -7,11 +7,10 @@
  * with --write --unsafe) with the entries the context actually holds, never one that would exclude
  * a file the Dockerfile copies by name or an install reads.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { DockerfileModel, Instruction } from '../src/core/model.js';
 import { copyArgs } from '../src/dockerfile/copy-args.js';
-import type { Transform, TransformResult } from '../src/core/transform.js';
+import type { Transform } from '../src/core/transform.js';
 import { BuildContext, dockerignore } from '../src/dockerfile/build-context.js';
 import { quote } from '../src/rewrite/edit.js';
 
@@ -23,7 +22,7 @@ const CANDIDATES: [string, (ctx: BuildContext, top: Set<string>, deep: Set<strin
   ['**/__pycache__', (_c, _t, deep) => deep.has('__pycache__') || deep.has('*.py')],
   ['**/*.py[cod]', (_c, _t, deep) => deep.has('*.py')],
   ['.venv', (_c, top) => top.has('.venv')],
-  ['venv', (c, top) => top.has('venv') && fs.existsSync(path.join(c.dir, 'venv', 'pyvenv.cfg'))],
+  ['venv', (c, top) => top.has('venv') && c.exists('venv/pyvenv.cfg')],
   ['.pytest_cache', (_c, top) => top.has('.pytest_cache')],
   ['.mypy_cache', (_c, top) => top.has('.mypy_cache')],
   ['.tox', (_c, top) => top.has('.tox')],
@@ -52,13 +51,14 @@ export const dockerignoreTransform: Transform = {
       before: 'COPY . .\n(no .dockerignore; the context holds .git and node_modules)\n',
       after: '.dockerignore:\n.git\nnode_modules\n',
     },
+    skips: {},
+    cacheable: true,
   },
-  run(model, context) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, context, report) {
     const copy = model.instructions.find((i) => copiesWholeContext(model, i));
-    if (!copy) return result;
+    if (!copy) return;
     const ctx = BuildContext.of(context);
-    if (!ctx || ctx.ignoreFile !== null) return result;
+    if (!ctx || ctx.ignoreFile !== null) return;
     const top = new Set(ctx.entries());
     const deep = ctx.seen();
     let entries = CANDIDATES.filter(([, wanted]) => wanted(ctx, top, deep)).map(([p]) => p);
@@ -68,19 +68,18 @@ export const dockerignoreTransform: Transform = {
       const m = dockerignore().add(e);
       return !named.some((n) => m.ignores(n));
     });
-    if (entries.length === 0) return result;
+    if (entries.length === 0) return;
     const content =
       '# Proposed by dockerfix: files the image build does not need (review before committing).\n' +
       entries.join('\n') +
       '\n';
-    result.fixes.push({
+    report.fix({
       message: `Proposed a .dockerignore (${entries.join(', ')}): ${quote(copy)} sends and copies the whole context`,
       safety: 'review',
       edits: [],
       newFiles: [{ path: path.join(ctx.dir, '.dockerignore'), content }],
       at: copy.start,
     });
-    return result;
   },
 };
 

@@ -10,22 +10,15 @@ import {
   type ShellScript,
   type SimpleCommand,
   type Step,
-} from '../src/shell/shell.js';
-import type { FixProposal, SkipProposal, TextEdit, Transform, TransformResult } from '../src/core/transform.js';
+} from '../src/shell/index.js';
+import { isSkip, skip, type Outcome, type Skip, type TextEdit, type Transform } from '../src/core/transform.js';
 import { appendedCommands, checkAppendable, contentEnd, quote, removeInstruction } from '../src/rewrite/edit.js';
 import { copyArgs } from '../src/dockerfile/copy-args.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
-import {
-  CACHE_LABEL,
-  cacheCleaned,
-  cachesCovered,
-  cachesWritten,
-  downloadedFiles,
-  invocation,
-  invocations,
-  normalizePath,
-  type CacheKind,
-} from '../src/tools/packages.js';
+import { CACHE_LABEL, cacheCleaned, cacheDirsOf, cachesCovered, cachesWritten, type CacheKind } from '../src/tools/caches.js';
+import { invocation, invocations } from '../src/tools/command.js';
+import { downloadedFiles } from '../src/tools/download.js';
+import { normalizePath } from '../src/tools/paths.js';
 
 /** What a cleanup removes: a cache directory, or a file by path (a downloaded archive). */
 type Target = { kind: CacheKind } | { kind: 'file'; path: string };
@@ -47,11 +40,23 @@ type Cleanup = (
   | { shape: 'whole'; steps: CleanupStep[] }
 ) & {
   /** Why it cannot move as written, reported only if some RUN creates what it removes. */
-  problem: Skip | null;
+  problem: Skip<FoldSkipCode> | null;
 };
 
-type Skip = { reason: string; message: string };
-const skip = (reason: string, message: string): Skip => ({ reason, message });
+const FOLD_SKIPS = {
+  'cleanup-not-separable': 'the cleanup is joined to the rest of its RUN in a way that cannot be split',
+  'instruction-between': 'an instruction between the creating RUN and the cleanup changes what it sees or writes the files',
+  'opaque-run': 'the RUN before it is in a form whose commands cannot be read or extended',
+  'run-between': 'another RUN between them may use the files',
+  'no-creator': 'no earlier RUN of the stage is known to create what the cleanup removes',
+  'cleanup-flags': 'the cleanup RUN has flags of its own that moving its commands would drop',
+  'not-appendable': 'the creating RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
+  'mounted-target': 'the creating RUN mounts the directory the cleanup removes',
+  'merge-flags': 'a RUN to merge has flags that merging would drop',
+  'merge-operators': 'a RUN to merge joins commands with something other than `&&`',
+  'shell-state': 'the creating RUN changes shell state that the moved commands would inherit',
+} as const;
+type FoldSkipCode = keyof typeof FOLD_SKIPS;
 
 /** Instructions that neither change what a moved command sees nor touch the files. */
 const NEUTRAL = new Set([
@@ -131,6 +136,8 @@ export const foldCleanup: Transform = {
       'deletes them: the later layer only hides them behind a whiteout. Cleanup shrinks the image only ' +
       'in the RUN that created the files.',
     seeds: ['000_e7050b95a6c7ffd0.txt', '001_66d9840990a1fa1e.txt'],
+    skips: FOLD_SKIPS,
+    cacheable: true,
     safety: 'safe',
     modes: ['buildkit', 'portable'],
     example: {
@@ -140,8 +147,7 @@ export const foldCleanup: Transform = {
         'RUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
     },
   },
-  run(model) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, _context, report) {
     for (const stage of model.stages) {
       for (const instr of stage.instructions) {
         if (instr.keyword !== 'RUN' || instr.run?.form !== 'shell' || !instr.run.posixShell) continue;
@@ -153,11 +159,10 @@ export const foldCleanup: Transform = {
         if (!found) continue;
         const outcome = planFold(model, stage, instr, found);
         if (outcome === null) continue;
-        if ('edits' in outcome) result.fixes.push(outcome);
-        else result.skips.push({ ...outcome, at: instr.start } satisfies SkipProposal);
+        if (isSkip(outcome)) report.skip(outcome.code, outcome.message, instr.start);
+        else report.fix(outcome);
       }
     }
-    return result;
   },
 };
 
@@ -213,7 +218,7 @@ export function findCleanup(script: ShellScript): Cleanup | null {
   if (prefix.length > 0) {
     const rest = steps[prefix.length];
     if (script.trailing === '&') return null;
-    let problem: Skip | null = null;
+    let problem: Skip<FoldSkipCode> | null = null;
     if (rest && rest.before !== '&&' && rest.before !== ';') {
       problem = skip(
         'cleanup-not-separable',
@@ -321,7 +326,7 @@ function planFold(
   stage: Stage,
   cleanupRun: Instruction,
   cleanup: Cleanup,
-): FixProposal | Skip | null {
+): Outcome<FoldSkipCode> | null {
   const targets = cleanup.steps.flatMap((s) => s.targets);
   const files = fileTargets(cleanup.steps);
   const what = describeTargets(cleanup.steps);
@@ -329,7 +334,7 @@ function planFold(
   // Walk back through the stage to the RUN that creates the files.
   const between: Instruction[] = [];
   let creator: Instruction | null = null;
-  let obstacle: Skip | null = null;
+  let obstacle: Skip<FoldSkipCode> | null = null;
   const pos = cleanupRun.index - stage.from.index;
   for (let k = pos - 1; k >= 0; k--) {
     const prev = stage.instructions[k];
@@ -495,16 +500,7 @@ function coalesce(deletions: TextEdit[]): TextEdit[] {
 }
 
 function targetCacheDirs(targets: Target[]): string[] {
-  const dirs: Record<CacheKind, string[]> = {
-    'apt-lists': ['/var/lib/apt/lists'],
-    'apt-cache': ['/var/cache/apt'],
-    'pip-cache': ['~/.cache/pip'],
-    'npm-cache': ['~/.npm'],
-    'yarn-cache': ['/usr/local/share/.cache/yarn', '~/.cache/yarn'],
-    'apk-cache': ['/var/cache/apk'],
-    'yum-cache': ['/var/cache/yum', '/var/cache/dnf'],
-  };
-  return targets.flatMap((t) => (t.kind === 'file' ? [] : dirs[t.kind]));
+  return cacheDirsOf(targets.flatMap((t) => (t.kind === 'file' ? [] : [t.kind])));
 }
 
 /** The RUN does nothing but empty package-manager caches (the cases a reader expects to be folded). */

@@ -5,52 +5,31 @@
  * the mount, and nothing may need the modules in the image afterwards.
  */
 import type { DockerfileModel } from '../src/core/model.js';
-import type { FixProposal } from '../src/core/transform.js';
-import type { Transform, TransformResult } from '../src/core/transform.js';
-import {
-  envPath,
-  findRuns,
-  inHome,
-  planMounts,
-  skip,
-  type CacheToolSpec,
-  type PlannedRun,
-  type Skip,
-} from '../src/rewrite/cache-mounts.js';
+import { isSkip, skip, type FixProposal, type Skip, type Transform } from '../src/core/transform.js';
+import { CACHE_SKIPS, findRuns, planMounts, type CacheToolSpec, type PlannedRun } from '../src/rewrite/cache-mounts.js';
 import { quote } from '../src/rewrite/edit.js';
-import { familyRoot, type RunContext } from '../src/dockerfile/run-context.js';
+import { familyRoot } from '../src/dockerfile/run-context.js';
 import { runView } from '../src/dockerfile/run-view.js';
+import {
+  GO_BUILDS,
+  GO_CACHE_VARIABLES,
+  GO_COMMAND,
+  goBuildCache,
+  goFetchesModules,
+  goModCache,
+} from '../src/tools/go.js';
 
-const BUILDS = new Set(['build', 'install', 'test', 'run', 'vet', 'generate', 'get', 'list']);
-const GOLANG_IMAGE = /(^|\/)golang(:|@|$)/;
-const GO_COMMAND = /\bgo\s+(mod|build|install|test|run|vet|generate|get|list)\b/;
-
-function modCache(ctx: RunContext): string | Skip {
-  if (ctx.env.has('GOMODCACHE')) return envPath(ctx, 'GOMODCACHE', '');
-  if (ctx.env.has('GOPATH')) {
-    const gopath = envPath(ctx, 'GOPATH', '');
-    return typeof gopath === 'string' ? gopath.split(':')[0] + '/pkg/mod' : gopath;
-  }
-  // The golang images set GOPATH=/go; elsewhere Go's default is $HOME/go.
-  return GOLANG_IMAGE.test(ctx.baseImage) ? '/go/pkg/mod' : inHome('~/go/pkg/mod', ctx);
-}
-
-function buildCache(ctx: RunContext): string | Skip {
-  if (ctx.env.get('GOCACHE') === 'off')
-    return skip('cache-disabled-by-env', '`GOCACHE=off` disables the build cache');
-  if (ctx.env.has('GOCACHE')) return envPath(ctx, 'GOCACHE', '');
-  if (ctx.env.has('XDG_CACHE_HOME')) {
-    const x = envPath(ctx, 'XDG_CACHE_HOME', '');
-    return typeof x === 'string' ? x + '/go-build' : x;
-  }
-  return inHome('~/.cache/go-build', ctx);
-}
+const GO_SKIPS = {
+  ...CACHE_SKIPS,
+  'modules-needed-later': 'the modules are needed in the image later (a CMD runs Go, or a COPY --from takes them)',
+  'opaque-run': 'a Go RUN of the stage chain is in a form whose commands cannot be read',
+} as const;
 
 const spec: CacheToolSpec = {
   hint: /\bgo\b/,
   uses(inv, ctx) {
     if (inv.name !== 'go') return null;
-    if (inv.command.assignments.some((a) => ['GOMODCACHE', 'GOPATH', 'GOCACHE', 'HOME'].includes(a))) {
+    if (inv.command.assignments.some((a) => GO_CACHE_VARIABLES.includes(a))) {
       return {
         command: inv.command,
         caches: [
@@ -63,19 +42,19 @@ const spec: CacheToolSpec = {
       };
     }
     const sub = inv.args[0];
-    if (sub === 'mod' && (inv.args[1] === 'download' || inv.args[1] === 'tidy' || inv.args[1] === 'vendor')) {
+    if (goFetchesModules(inv)) {
       return {
         command: inv.command,
-        caches: [{ label: 'the module cache', target: modCache(ctx) }],
+        caches: [{ label: 'the module cache', target: goModCache(ctx) }],
         disablingWords: [],
       };
     }
-    if (sub && BUILDS.has(sub)) {
+    if (sub && GO_BUILDS.has(sub)) {
       return {
         command: inv.command,
         caches: [
-          { label: 'the module cache', target: modCache(ctx) },
-          { label: 'the build cache', target: buildCache(ctx) },
+          { label: 'the module cache', target: goModCache(ctx) },
+          { label: 'the build cache', target: goBuildCache(ctx) },
         ],
         disablingWords: [],
       };
@@ -85,7 +64,7 @@ const spec: CacheToolSpec = {
 };
 
 /** Why the modules must stay in the image for this family of stages, or null. */
-function modulesNeededLater(model: DockerfileModel, family: number): Skip | null {
+function modulesNeededLater(model: DockerfileModel, family: number): Skip<keyof typeof GO_SKIPS> | null {
   const members = model.stages.filter((s) => familyRoot(model, s) === family);
   const names = new Set(members.flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
   for (const s of members) {
@@ -134,9 +113,10 @@ export const goCache: Transform = {
       before: 'COPY go.mod go.sum ./\nRUN go mod download\n',
       after: 'COPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    go mod download\n',
     },
+    skips: GO_SKIPS,
+    cacheable: true,
   },
-  run(model) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, _context, report) {
     const byFamily = new Map<number, PlannedRun[]>();
     for (const run of findRuns(model, spec)) {
       const f = familyRoot(model, model.stages[run.view.instr.stage]);
@@ -145,23 +125,21 @@ export const goCache: Transform = {
     for (const [family, runs] of byFamily) {
       const blocked = modulesNeededLater(model, family);
       const outcomes = runs.map((r) => planMounts(model, r));
-      const firstSkip = outcomes.find((o): o is Skip => o !== null && !('edits' in o));
+      const firstSkip = outcomes.find((o): o is Skip => o !== null && isSkip(o));
       if (blocked || firstSkip) {
         const why = blocked ?? firstSkip!;
         for (const r of runs) {
-          result.skips.push({
-            reason: why.reason,
-            message:
-              blocked || outcomes[runs.indexOf(r)] === firstSkip
-                ? why.message
-                : `another Go RUN of this stage chain is skipped (${why.message})`,
-            at: r.view.instr.start,
-          });
+          report.skip(
+            why.code as keyof typeof GO_SKIPS,
+            blocked || outcomes[runs.indexOf(r)] === firstSkip
+              ? why.message
+              : `another Go RUN of this stage chain is skipped (${why.message})`,
+            r.view.instr.start,
+          );
         }
         continue;
       }
-      for (const o of outcomes) if (o) result.fixes.push(o as FixProposal);
+      for (const o of outcomes) if (o) report.fix(o as FixProposal);
     }
-    return result;
   },
 };

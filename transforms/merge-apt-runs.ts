@@ -4,12 +4,20 @@
  * 004's cache rules). Consecutive RUNs of a stage that only run apt become one RUN, joined by `&&`.
  */
 import type { DockerfileModel, Instruction } from '../src/core/model.js';
-import { soleCommand, type ShellScript } from '../src/shell/shell.js';
-import type { Transform, TransformResult } from '../src/core/transform.js';
+import { soleCommand, type ShellScript } from '../src/shell/index.js';
+import { skip, type Skip, type Transform } from '../src/core/transform.js';
 import { checkAppendable, contentEnd, continuationIndent, lineBreakOf, quote } from '../src/rewrite/edit.js';
-import { aptSubcommand, cachesCovered, invocation } from '../src/tools/packages.js';
+import { isAptGet } from '../src/tools/apt.js';
+import { cachesCovered } from '../src/tools/caches.js';
+import { invocation } from '../src/tools/command.js';
 
-type Skip = { reason: string; message: string };
+const MERGE_SKIPS = {
+  'merge-flags': 'the RUNs have different flags',
+  'comment-between': 'a comment stands between the RUNs',
+  'not-appendable': 'the first RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
+  'merge-operators': 'a RUN joins commands with something other than `&&`, whose meaning would change',
+} as const;
+type MergeSkipCode = keyof typeof MERGE_SKIPS;
 
 /** Every step is an apt-get/apt command, or a cleanup of apt's lists or cache. */
 function aptOnly(script: ShellScript): boolean {
@@ -20,7 +28,7 @@ function aptOnly(script: ShellScript): boolean {
     if (cmd.assignments.some((a) => a !== 'DEBIAN_FRONTEND')) return false;
     const inv = invocation(cmd);
     if (!inv) return false;
-    if ((inv.name === 'apt-get' || inv.name === 'apt') && aptSubcommand(inv) !== null) return true;
+    if (isAptGet(inv)) return true;
     if (inv.name !== 'rm') return false;
     const paths = inv.args.filter((a) => a === null || !a.startsWith('-'));
     return (
@@ -52,25 +60,22 @@ function planMerge(
   b: Instruction,
   sa: ShellScript,
   sb: ShellScript,
-): Skip | null {
-  if (flagsText(a) !== flagsText(b)) {
-    return { reason: 'merge-flags', message: `${quote(a)} and ${quote(b)} have different flags` };
-  }
+): Skip<MergeSkipCode> | null {
+  if (flagsText(a) !== flagsText(b)) return skip('merge-flags', `${quote(a)} and ${quote(b)} have different flags`);
   for (let l = a.endLine + 1; l < b.startLine; l++) {
-    if (model.lineKinds[l] !== 'blank') {
-      return { reason: 'comment-between', message: `a comment stands between ${quote(a)} and ${quote(b)}` };
-    }
+    if (model.lineKinds[l] !== 'blank')
+      return skip('comment-between', `a comment stands between ${quote(a)} and ${quote(b)}`);
   }
   const appendable = checkAppendable(model, a, sa, 'first');
   if (appendable) return appendable;
   if (sa.steps.some((s) => s.before === '&')) {
-    return { reason: 'merge-operators', message: `${quote(a)} runs a command in the background` };
+    return skip('merge-operators', `${quote(a)} runs a command in the background`);
   }
   if (sb.trailing !== null || sb.hasComment || sb.steps.some((s) => s.before !== null && s.before !== '&&')) {
-    return {
-      reason: 'merge-operators',
-      message: `${quote(b)} joins its commands with something other than \`&&\`; after \`&&\` its meaning would change`,
-    };
+    return skip(
+      'merge-operators',
+      `${quote(b)} joins its commands with something other than \`&&\`; after \`&&\` its meaning would change`,
+    );
   }
   return null;
 }
@@ -94,9 +99,10 @@ export const mergeAptRuns: Transform = {
       before: 'RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\n',
       after: 'RUN apt-get update && apt-get install -y --no-install-recommends curl\n',
     },
+    skips: MERGE_SKIPS,
+    cacheable: true,
   },
-  run(model) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, _context, report) {
     for (const stage of model.stages) {
       const list = stage.instructions;
       for (let k = 1; k + 1 < list.length + 1 && k < list.length; k++) {
@@ -107,7 +113,7 @@ export const mergeAptRuns: Transform = {
         if (!sa || !sb) continue;
         const problem = planMerge(model, a, b, sa, sb);
         if (problem) {
-          result.skips.push({ ...problem, at: b.start });
+          report.skip(problem.code, problem.message, b.start);
           continue;
         }
         const start = contentEnd(model, a);
@@ -115,7 +121,7 @@ export const mergeAptRuns: Transform = {
           a.startLine === a.endLine
             ? ' && '
             : ` ${model.escape}${lineBreakOf(model, a)}${continuationIndent(model, a)}&& `;
-        result.fixes.push({
+        report.fix({
           message: `Merged ${quote(b)} into ${quote(a)}: the package lists are fetched and used in one layer`,
           safety: 'safe',
           edits: [{ start, end: b.argsStart, text: joiner }],
@@ -123,6 +129,5 @@ export const mergeAptRuns: Transform = {
         });
       }
     }
-    return result;
   },
 };

@@ -4,84 +4,26 @@
  * it. portable mode: clean the npm/yarn cache in the same RUN, so it stays out of the layer.
  */
 import type { DockerfileModel } from '../src/core/model.js';
-import type { Transform, TransformResult } from '../src/core/transform.js';
+import type { Transform } from '../src/core/transform.js';
 import { appendedCommands, checkAppendable, contentEnd, quote } from '../src/rewrite/edit.js';
-import {
-  envPath,
-  findRuns,
-  inHome,
-  planMounts,
-  skip,
-  type CacheToolSpec,
-  type Skip,
-} from '../src/rewrite/cache-mounts.js';
+import { CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
-import { cacheCleaned, invocation, type Invocation } from '../src/tools/packages.js';
-import type { RunContext } from '../src/dockerfile/run-context.js';
-
-const NPM_INSTALLS = new Set(['ci', 'install', 'i', 'add', 'install-clean', 'isntall', 'in']);
-const YARN_INSTALLS = new Set(['install', 'add']);
-const PNPM_INSTALLS = new Set(['install', 'i', 'add', 'fetch']);
-
-function firstPositional(inv: Invocation): string | null | undefined {
-  for (const a of inv.args) {
-    if (a === null) return null;
-    if (!a.startsWith('-')) return a;
-  }
-  return undefined;
-}
-
-function npmCacheDir(ctx: RunContext, inv: Invocation): string | Skip {
-  for (const name of ['npm_config_cache', 'NPM_CONFIG_CACHE']) {
-    if (inv.command.assignments.includes(name))
-      return skip('cache-path-dynamic', `the command sets \`${name}\` itself`);
-    if (ctx.env.has(name)) return envPath(ctx, name, '');
-  }
-  if (inv.args.some((a) => a !== null && (a === '--cache' || a.startsWith('--cache=')))) {
-    return skip('cache-path-dynamic', 'the command passes its own `--cache` directory');
-  }
-  return inHome('~/.npm', ctx);
-}
-
-function yarnCacheDir(ctx: RunContext, inv: Invocation, model: DockerfileModel): string | Skip {
-  if (/\bcorepack\b|yarn set version|\.yarnrc\.yml|YARN_ENABLE_GLOBAL_CACHE/.test(model.text)) {
-    return skip(
-      'yarn-berry',
-      'the file sets up Yarn 2+ (corepack, `yarn set version` or `.yarnrc.yml`), whose cache is per project',
-    );
-  }
-  if (inv.command.assignments.includes('YARN_CACHE_FOLDER'))
-    return skip('cache-path-dynamic', 'the command sets `YARN_CACHE_FOLDER` itself');
-  if (inv.args.some((a) => a !== null && a.startsWith('--cache-folder'))) {
-    return skip('cache-path-dynamic', 'the command passes its own `--cache-folder`');
-  }
-  if (ctx.env.has('YARN_CACHE_FOLDER')) return envPath(ctx, 'YARN_CACHE_FOLDER', '');
-  // Yarn 1 keeps root's cache under /usr/local/share, everyone else's under ~/.cache/yarn.
-  return ctx.user.root && !ctx.env.has('HOME')
-    ? '/usr/local/share/.cache/yarn'
-    : inHome('~/.cache/yarn', ctx);
-}
-
-function pnpmStoreDir(ctx: RunContext, inv: Invocation): string | Skip {
-  if (inv.args.some((a) => a !== null && a.startsWith('--store-dir'))) {
-    return skip('cache-path-dynamic', 'the command passes its own `--store-dir`');
-  }
-  if (ctx.env.has('npm_config_store_dir')) return envPath(ctx, 'npm_config_store_dir', '');
-  if (ctx.env.has('PNPM_HOME')) {
-    const home = envPath(ctx, 'PNPM_HOME', '');
-    return typeof home === 'string' ? home + '/store' : home;
-  }
-  if (ctx.env.has('XDG_DATA_HOME')) {
-    const d = envPath(ctx, 'XDG_DATA_HOME', '');
-    return typeof d === 'string' ? d + '/pnpm/store' : d;
-  }
-  return inHome('~/.local/share/pnpm/store', ctx);
-}
+import { cacheCleaned } from '../src/tools/caches.js';
+import { invocation } from '../src/tools/command.js';
+import {
+  NPM_INSTALLS,
+  PNPM_INSTALLS,
+  YARN_INSTALLS,
+  nodeSubcommand,
+  npmCacheDir,
+  pnpmStoreDir,
+  yarnCacheDir,
+} from '../src/tools/node.js';
 
 const spec = (model: DockerfileModel): CacheToolSpec => ({
   hint: /\b(npm|yarn|pnpm)\b/,
   uses(inv, ctx) {
-    const sub = firstPositional(inv);
+    const sub = nodeSubcommand(inv);
     if (inv.name === 'npm' && sub && NPM_INSTALLS.has(sub)) {
       return {
         command: inv.command,
@@ -128,16 +70,18 @@ export const npmCache: Transform = {
       after:
         'COPY package.json package-lock.json ./\nRUN --mount=type=cache,target=/root/.npm \\\n    npm ci\n',
     },
+    skips: {
+      ...CACHE_SKIPS,
+      'yarn-berry': 'the file sets up Yarn 2+, whose cache is per project (and may be the install itself)',
+      'not-appendable': 'the installing RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
+    },
+    cacheable: true,
   },
-  run(model, context) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, context, report) {
     for (const run of findRuns(model, spec(model))) {
       const instr = run.view.instr;
       if (context.mode === 'buildkit') {
-        const outcome = planMounts(model, run);
-        if (outcome === null) continue;
-        if ('edits' in outcome) result.fixes.push(outcome);
-        else result.skips.push({ ...outcome, at: instr.start });
+        reportOutcome(report, planMounts(model, run), instr.start);
         continue;
       }
       // portable: clean the cache at the end of the installing RUN.
@@ -153,17 +97,17 @@ export const npmCache: Transform = {
       if (kinds.has('npm') && !cleaned.has('npm-cache')) parts.push('npm cache clean --force');
       // Yarn 2+ may run straight from its cache (Plug'n'Play): never clean it.
       const berry = run.uses.some((u) =>
-        u.caches.some((c) => typeof c.target !== 'string' && c.target.reason === 'yarn-berry'),
+        u.caches.some((c) => typeof c.target !== 'string' && c.target.code === 'yarn-berry'),
       );
       if (kinds.has('yarn') && !cleaned.has('yarn-cache') && !berry) parts.push('yarn cache clean');
       if (parts.length === 0) continue;
       const problem = checkAppendable(model, instr, run.view.script!, 'installing');
       if (problem) {
-        result.skips.push({ ...problem, at: instr.start });
+        report.skip(problem.code, problem.message, instr.start);
         continue;
       }
       const at = contentEnd(model, instr);
-      result.fixes.push({
+      report.fix({
         message: `Appended ${parts.map((p) => '`' + p + '`').join(' and ')} to ${quote(instr)}, so the package cache stays out of the layer`,
         safety: 'safe',
         edits: [
@@ -176,6 +120,5 @@ export const npmCache: Transform = {
         at: instr.start,
       });
     }
-    return result;
   },
 };

@@ -4,71 +4,32 @@
  * `--no-cache-dir` and cache purges that would defeat it. portable mode: `--no-cache-dir`, so the
  * cache at least stays out of the layer.
  */
-import type { Word } from '../src/shell/shell.js';
-import type { TextEdit, Transform, TransformResult } from '../src/core/transform.js';
+import type { Transform } from '../src/core/transform.js';
+import type { TextEdit } from '../src/core/transform.js';
 import {
-  argWord,
   cleanupsFor,
-  envPath,
+  CACHE_SKIPS,
   findRuns,
-  inHome,
   planMounts,
-  skip,
+  reportOutcome,
   type CacheToolSpec,
   type CacheUse,
-  type Skip,
 } from '../src/rewrite/cache-mounts.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
-import { normalizePath, pipArgs, type Invocation } from '../src/tools/packages.js';
-import type { RunContext } from '../src/dockerfile/run-context.js';
+import { argWord, wordsWithValue } from '../src/tools/command.js';
+import { normalizePath } from '../src/tools/paths.js';
+import {
+  PIP_CACHING,
+  pipArgs,
+  pipCacheDir,
+  pipSubcommandIndex,
+  poetryCacheDir,
+  poetryInstalls,
+  uvCacheDir,
+  uvInstalls,
+} from '../src/tools/python.js';
 import { insertWordAfter, removeSteps } from '../src/dockerfile/run-view.js';
 import { quote } from '../src/rewrite/edit.js';
-
-const PIP_CACHING = new Set(['install', 'download', 'wheel']);
-
-/** Index (into inv.args) of the pip subcommand, or -1. */
-function pipSubcommandIndex(inv: Invocation): number {
-  const offset = pipArgs(inv) === inv.args ? 0 : 2;
-  const args = inv.args;
-  for (let i = offset; i < args.length; i++) {
-    const a = args[i];
-    if (a === null) return -1;
-    if (!a.startsWith('-')) return i;
-  }
-  return -1;
-}
-
-function pipCacheDir(ctx: RunContext, inv: Invocation): string | Skip {
-  if (ctx.env.has('PIP_NO_CACHE_DIR') || inv.command.assignments.includes('PIP_NO_CACHE_DIR')) {
-    return skip('cache-disabled-by-env', '`PIP_NO_CACHE_DIR` is set, so pip would not use a cache mount');
-  }
-  if (inv.command.assignments.some((a) => a === 'PIP_CACHE_DIR' || a === 'HOME' || a === 'XDG_CACHE_HOME')) {
-    return skip('cache-path-dynamic', 'the pip command sets its own cache location');
-  }
-  const xdg = ctx.env.has('XDG_CACHE_HOME') ? envPath(ctx, 'XDG_CACHE_HOME', '') : null;
-  const fallback = xdg === null ? inHome('~/.cache/pip', ctx) : typeof xdg === 'string' ? xdg + '/pip' : xdg;
-  return envPath(ctx, 'PIP_CACHE_DIR', fallback);
-}
-
-function toolCacheDir(
-  ctx: RunContext,
-  inv: Invocation,
-  envName: string,
-  noCacheEnv: string,
-  home: string,
-): string | Skip {
-  if (ctx.env.has(noCacheEnv) || inv.command.assignments.includes(noCacheEnv)) {
-    return skip(
-      'cache-disabled-by-env',
-      `\`${noCacheEnv}\` is set, so ${inv.name} would not use a cache mount`,
-    );
-  }
-  if (inv.command.assignments.includes(envName))
-    return skip('cache-path-dynamic', `the command sets \`${envName}\` itself`);
-  return envPath(ctx, envName, inHome(home, ctx));
-}
-
-const words = (inv: Invocation, value: string): Word[] => inv.command.args.filter((w) => w.value === value);
 
 const spec: CacheToolSpec = {
   hint: /\bpip|\buv\b|\bpoetry\b/,
@@ -77,32 +38,21 @@ const spec: CacheToolSpec = {
     if (pip !== null) {
       const sub = pipSubcommandIndex(inv);
       if (sub === -1 || !PIP_CACHING.has(inv.args[sub]!)) return null;
-      const cache: CacheUse = {
-        label: 'the pip cache',
-        target: pipCacheDir(ctx, inv),
-        cleanedBy: 'pip-cache',
-      };
-      return { command: inv.command, caches: [cache], disablingWords: words(inv, '--no-cache-dir') };
+      const cache: CacheUse = { label: 'the pip cache', target: pipCacheDir(ctx, inv), cleanedBy: 'pip-cache' };
+      return { command: inv.command, caches: [cache], disablingWords: wordsWithValue(inv, '--no-cache-dir') };
     }
-    if (inv.name === 'uv') {
-      const a = inv.args;
-      const installs =
-        (a[0] === 'pip' && (a[1] === 'install' || a[1] === 'sync')) || a[0] === 'sync' || a[0] === 'add';
-      if (!installs) return null;
-      const target = toolCacheDir(ctx, inv, 'UV_CACHE_DIR', 'UV_NO_CACHE', '~/.cache/uv');
+    if (uvInstalls(inv)) {
       return {
         command: inv.command,
-        caches: [{ label: 'the uv cache', target }],
-        disablingWords: [...words(inv, '--no-cache'), ...words(inv, '-n')],
+        caches: [{ label: 'the uv cache', target: uvCacheDir(ctx, inv) }],
+        disablingWords: [...wordsWithValue(inv, '--no-cache'), ...wordsWithValue(inv, '-n')],
       };
     }
-    if (inv.name === 'poetry') {
-      if (inv.args[0] !== 'install') return null;
-      const target = toolCacheDir(ctx, inv, 'POETRY_CACHE_DIR', 'POETRY_NO_CACHE', '~/.cache/pypoetry');
+    if (poetryInstalls(inv)) {
       return {
         command: inv.command,
-        caches: [{ label: 'the poetry cache', target }],
-        disablingWords: words(inv, '--no-cache'),
+        caches: [{ label: 'the poetry cache', target: poetryCacheDir(ctx, inv) }],
+        disablingWords: wordsWithValue(inv, '--no-cache'),
       };
     }
     return null;
@@ -129,16 +79,14 @@ export const pipCache: Transform = {
       before: 'RUN pip install --no-cache-dir -r requirements.txt\n',
       after: 'RUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install -r requirements.txt\n',
     },
+    skips: CACHE_SKIPS,
+    cacheable: true,
   },
-  run(model, context) {
-    const result: TransformResult = { fixes: [], skips: [] };
+  run(model, context, report) {
     const runs = findRuns(model, spec);
     for (const run of runs) {
       if (context.mode === 'buildkit') {
-        const outcome = planMounts(model, run);
-        if (outcome === null) continue;
-        if ('edits' in outcome) result.fixes.push(outcome);
-        else result.skips.push({ ...outcome, at: run.view.instr.start });
+        reportOutcome(report, planMounts(model, run), run.view.instr.start);
         continue;
       }
       // portable: `--no-cache-dir` on each pip install that lacks it; then no pip command of the RUN
@@ -176,13 +124,12 @@ export const pipCache: Transform = {
           purged = '; removed the pip cache cleanup it makes unnecessary';
         }
       }
-      result.fixes.push({
+      report.fix({
         message: `Added \`--no-cache-dir\` to pip in ${quote(run.view.instr)}, so the pip cache stays out of the layer${purged}`,
         safety: 'safe',
         edits,
         at: run.view.instr.start,
       });
     }
-    return result;
   },
 };

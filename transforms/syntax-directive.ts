@@ -26,24 +26,19 @@ export const syntaxDirective: Transform = {
       after:
         '# syntax=docker/dockerfile:1\nFROM python:3.13-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n',
     },
+    skips: {},
+    cacheable: true,
   },
-  run(model, context) {
-    if (!context.addSyntax || model.directives.has('syntax')) return { fixes: [], skips: [] };
-    const run = model.instructions.find(
-      (i) => i.keyword === 'RUN' && i.flags.some((f) => f.name === 'mount'),
-    );
-    if (!run) return { fixes: [], skips: [] };
+  run(model, context, report) {
+    if (!context.addSyntax || model.directives.has('syntax')) return;
+    const run = model.instructions.find((i) => i.keyword === 'RUN' && i.flags.some((f) => f.name === 'mount'));
+    if (!run) return;
     const at = model.text.startsWith('\uFEFF') ? 1 : 0;
-    return {
-      fixes: [
-        {
-          message: `Added \`${SYNTAX_LINE}\`: the file uses RUN --mount`,
-          safety: 'safe',
-          edits: [{ start: at, end: at, text: SYNTAX_LINE + model.eol }],
-          at: run.start,
-        },
-      ],
-      skips: [],
-    };
+    report.fix({
+      message: `Added \`${SYNTAX_LINE}\`: the file uses RUN --mount`,
+      safety: 'safe',
+      edits: [{ start: at, end: at, text: SYNTAX_LINE + model.eol }],
+      at: run.start,
+    });
   },
 };

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { lilconfigSync, type LilconfigResult } from 'lilconfig';
 import { createRequire } from 'node:module';
 import type picomatchType from 'picomatch';
-import type { FixOptions } from '../core/engine.js';
+import type { FixOptions } from '../api.js';
 import { InputError } from '../core/text.js';
 import type { Mode } from '../core/transform.js';
 

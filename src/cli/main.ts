@@ -6,16 +6,18 @@ import { helpText, parseCommandLine, UsageError } from './args.js';
 import { ConfigResolver, type CliSettings } from './config.js';
 import { discover, type FoundFile } from './discover.js';
 import { importModule } from './dynamic-import.js';
-import { fixText, selectTransforms } from '../core/engine.js';
+import { fixText } from '../api.js';
+import { selectTransforms } from '../core/engine.js';
 import { createReporter, fixLine, type Format } from './format.js';
 import { readSettled } from './io.js';
 import { poolSize, runPool } from './pool.js';
 import { processFile, type Action, type FileJob, type FileOutcome } from './process-file.js';
 import { startProgress } from './progress.js';
 import { loadDiff, type Totals } from './diff.js';
-import { initShellParser } from '../shell/shell.js';
+import { initShellParser } from '../shell/index.js';
 import { decodeDockerfile, InputError } from '../core/text.js';
-import type { Mode, RunCache, Transform } from '../core/transform.js';
+import type { Mode, Transform } from '../core/transform.js';
+import type { RunCache } from '../disk/build-context.js';
 import { builtinTransforms } from '../../transforms/index.js';
 
 export interface CliIO {
@@ -178,6 +180,7 @@ function checkTransform(t: unknown, where: string): Transform {
       safety,
       modes: meta!.modes ?? ['buildkit', 'portable'],
       example: meta!.example ?? { before: '', after: '' },
+      skips: meta!.skips ?? {},
     },
     run: run!.bind(t),
   };
@@ -208,6 +211,11 @@ function explain(all: readonly Transform[], id: string): string {
     (m.why ? `Why:\n${wrap(m.why)}\n\n` : '') +
     (m.example.before
       ? `Before:\n${indent(m.example.before)}\n\nAfter:\n${indent(m.example.after)}\n\n`
+      : '') +
+    (Object.keys(m.skips).length > 0
+      ? `Left alone (the reason codes of --verbose, JSON and SARIF):\n${Object.entries(m.skips)
+          .map(([code, what]) => `  ${code}: ${what}`)
+          .join('\n')}\n\n`
       : '') +
     (m.seeds.length > 0 ? `Source: ${m.seeds.join(', ')}\n` : '')
   );
@@ -246,7 +254,7 @@ async function runMain(argv: string[], io: CliIO): Promise<number> {
       if (seen.has(t.meta.id)) throw new UsageError(`two transforms have the id '${t.meta.id}'`);
       seen.add(t.meta.id);
     }
-    selectTransforms({ transforms: all, only: options.settings.only, skip: options.settings.skip });
+    selectTransforms(all, { only: options.settings.only, skip: options.settings.skip });
   } catch (err) {
     if (!(err instanceof UsageError) && !(err instanceof Error && /^unknown transform/.test(err.message)))
       throw err;

@@ -2,9 +2,9 @@
 import { parentPort } from 'node:worker_threads';
 import { readSettled } from './io.js';
 import { processFile } from './process-file.js';
-import { initShellParser } from '../shell/shell.js';
+import { initShellParser } from '../shell/index.js';
 import type { PoolReply, PoolTask } from './pool.js';
-import type { RunCache } from '../core/transform.js';
+import type { RunCache } from '../disk/build-context.js';
 
 const ready = initShellParser();
 

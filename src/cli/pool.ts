@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FixOptions } from '../core/engine.js';
+import type { FixOptions } from '../api.js';
 import type { Action, FileJob, FileOutcome } from './process-file.js';
 
 export interface PoolTask {

@@ -3,18 +3,13 @@
  * (--dry-run) or name (--check). The same function runs in the main thread and in pool workers;
  * its outcome is plain data, printed by the main thread in file order.
  */
-import {
-  fixTextSync,
-  type FixOptions,
-  type FixResult,
-  type ReportedFix,
-  type ReportedSkip,
-} from '../core/engine.js';
+import { fixTextSync, type FixOptions } from '../api.js';
+import type { FixResult, ReportedFix, ReportedSkip } from '../core/engine.js';
 import path from 'node:path';
 import { createFileAtomic, writeFileAtomic, type ReadResult } from './io.js';
 import { newFileDiff, unifiedDiff } from './diff.js';
 import { InputError } from '../core/text.js';
-import type { RunCache } from '../core/transform.js';
+import type { RunCache } from '../disk/build-context.js';
 
 export type Action = 'dry-run' | 'write' | 'check';
 

@@ -1,41 +1,37 @@
 /**
- * The pipeline for one file: parse → transforms in registry order (re-parsing after each one that
- * changed the text) → repeat until a whole pass changes nothing → verify.
+ * The pipeline for one file: parse → the given transforms in order (re-parsing after each one that
+ * changed the text) → repeat until a whole pass changes nothing → verify. The engine knows no
+ * transform by name: the caller (the API, the command line) passes them in.
  */
-import path from 'node:path';
-import { parseDockerfile, type DockerfileModel } from './model.js';
-import { initShellParser } from '../shell/shell.js';
+import { parseDockerfile } from './model.js';
 import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
+import { ignoredRanges, ignoresWholeFile } from './inline-ignores.js';
 import { InputError } from './text.js';
+import { VerifyError, verifyShell } from './verify.js';
+import type { BuildContextSource } from './file-tree.js';
 import type {
   FixProposal,
   Mode,
   NewFile,
-  RunCache,
   Safety,
   Transform,
+  TransformContext,
   TransformResult,
 } from './transform.js';
-import { builtinTransforms } from '../../transforms/index.js';
 
-export interface FixOptions {
-  /** Run only these transform ids. */
-  only?: readonly string[];
-  /** Do not run these transform ids. */
-  skip?: readonly string[];
+export { VerifyError };
+
+/** How one text is fixed (the transforms themselves are passed beside these). */
+export interface PipelineOptions {
   mode?: Mode;
   /** Apply `review` fixes too. */
   unsafe?: boolean;
-  /** Transforms to use instead of the built-in registry. */
-  transforms?: readonly Transform[];
   /** Add `# syntax=docker/dockerfile:1` to files that use RUN --mount (the syntax-directive transform). */
   addSyntax?: boolean;
-  /** The build context directory; default: the directory of `filePath`. */
-  contextDir?: string | null;
-  /** Path of the file, for transforms that look at its surroundings. */
+  /** Path of the file, for messages and for transforms that create files beside it. */
   filePath?: string | null;
-  /** Share file-system reads with the other files of a run (clear it after writing files). */
-  runCache?: RunCache | null;
+  /** The build context, read-only; null when it is not known. */
+  buildContext?: BuildContextSource | null;
   maxPasses?: number;
 }
 
@@ -72,17 +68,13 @@ export interface FixResult {
   passes: number;
 }
 
-/** The file could not be fixed safely: reported, never written. */
-export class VerifyError extends InputError {}
-
 export const DEFAULT_MAX_PASSES = 10;
 
-/** Transforms known to be pure functions of the text and context (custom ones may not be). */
-const BUILTIN: ReadonlySet<Transform> = new Set(builtinTransforms);
-
-/** Select transforms by --only/--skip, keeping registry order. Unknown ids are an error. */
-export function selectTransforms(options: FixOptions): Transform[] {
-  const all = options.transforms ?? builtinTransforms;
+/** Select transforms by --only/--skip and mode, keeping their order. Unknown ids are an error. */
+export function selectTransforms(
+  all: readonly Transform[],
+  options: { only?: readonly string[]; skip?: readonly string[]; mode?: Mode },
+): Transform[] {
   const ids = new Set(all.map((t) => t.meta.id));
   for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
     if (!ids.has(id)) throw new Error(`unknown transform '${id}' (known: ${[...ids].join(', ')})`);
@@ -96,20 +88,36 @@ export function selectTransforms(options: FixOptions): Transform[] {
   );
 }
 
-export async function fixText(input: string, options: FixOptions = {}): Promise<FixResult> {
-  await initShellParser();
-  return fixTextSync(input, options);
+/** One transform's findings on one text, through its Report (or returned, by the first contract). */
+function runTransform(transform: Transform, model: ReturnType<typeof parseDockerfile>, context: TransformContext): TransformResult {
+  const result: TransformResult = { fixes: [], skips: [] };
+  const declared = transform.meta.skips;
+  const returned = transform.run(model, context, {
+    fix: (fix) => result.fixes.push(fix),
+    skip: (code, message, at) => {
+      if (declared && !Object.prototype.hasOwnProperty.call(declared, code))
+        throw new Error(`skip code '${code}' is not declared in meta.skips`);
+      result.skips.push({ reason: code, message, at });
+    },
+  });
+  if (returned) {
+    result.fixes.push(...returned.fixes);
+    result.skips.push(...returned.skips);
+  }
+  return result;
 }
 
-/** fixText, once initShellParser() has resolved. */
-export function fixTextSync(input: string, options: FixOptions = {}): FixResult {
-  const transforms = selectTransforms(options);
-  const context = {
+/** Fix one text with the given transforms (already selected, in order) and verify the result. */
+export function runPipeline(
+  input: string,
+  transforms: readonly Transform[],
+  options: PipelineOptions = {},
+): FixResult {
+  const context: TransformContext = {
     mode: options.mode ?? 'buildkit',
     filePath: options.filePath ?? null,
-    contextDir: options.contextDir ?? (options.filePath ? path.dirname(options.filePath) : null),
+    buildContext: options.buildContext ?? null,
     addSyntax: options.addSyntax ?? false,
-    runCache: options.runCache ?? null,
   };
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
 
@@ -156,7 +164,7 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
 
   const fixes: ReportedFix[] = [];
   const newFiles = new Map<string, string>();
-  // A built-in transform's result depends only on the text (and this call's context): one that
+  // A cacheable transform's result depends only on the text (and this call's context): one that
   // already ran on the very text in front of it need not run again (the last pass re-runs every
   // transform; those after the last change in the pass before saw the same text).
   const lastRuns = new Map<Transform, { text: string; result: TransformResult }>();
@@ -174,11 +182,11 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
         result = last.result;
       } else {
         try {
-          result = transform.run(model, context);
+          result = runTransform(transform, model, context);
         } catch (err) {
           throw new InputError(`internal error in transform ${id}: ${(err as Error).message}`, 'internal');
         }
-        if (BUILTIN.has(transform)) lastRuns.set(transform, { text, result });
+        if (transform.meta.cacheable) lastRuns.set(transform, { text, result });
       }
       for (const s of result.skips)
         skips.push({ transform: id, reason: s.reason, message: s.message, line: toInputLine(s.at) });
@@ -276,61 +284,6 @@ export function fixTextSync(input: string, options: FixOptions = {}): FixResult 
     }
   }
   throw new VerifyError('no passes were run', 'verify');
-}
-
-/**
- * Every RUN whose shell fails to parse in the output must have been that way in the input. A RUN
- * whose text is unchanged is as valid as it was, so only rewritten RUNs are parsed here.
- */
-function verifyShell(input: DockerfileModel, output: DockerfileModel): void {
-  if (input === output) return;
-  const before = new Set<string>();
-  for (const i of input.instructions) if (i.keyword === 'RUN') before.add(i.text);
-  for (const i of output.instructions) {
-    if (i.keyword !== 'RUN' || before.has(i.text)) continue;
-    if (i.script()?.hasError) {
-      throw new VerifyError(`line ${i.startLine + 1}: the rewritten RUN is not valid shell`, 'verify');
-    }
-  }
-}
-
-const IGNORE_FILE = /^[ \t]*#[ \t]*dockerfix-ignore[ \t]*$/;
-const IGNORE_NEXT = /^[ \t]*#[ \t]*dockerfix-ignore-next-line\b(.*)$/;
-
-/** `# dockerfix-ignore` on a line of its own: the file is left alone. */
-function ignoresWholeFile(model: DockerfileModel): boolean {
-  if (!model.text.includes('dockerfix-ignore')) return false;
-  for (let l = 0; l < model.lines.lineCount; l++) {
-    if (model.lineKinds[l] === 'comment' && IGNORE_FILE.test(model.lines.lineText(l))) return true;
-  }
-  return false;
-}
-
-interface IgnoredRange {
-  start: number;
-  end: number;
-  /** 1-based line of the comment. */
-  line: number;
-  /** The transforms it names; empty means all. */
-  ids: string[];
-}
-
-/**
- * Instructions transforms must not touch: the next instruction after a
- * `# dockerfix-ignore-next-line [ids]` comment. Read once per parsed model.
- */
-function ignoredRanges(model: DockerfileModel): IgnoredRange[] {
-  const out: IgnoredRange[] = [];
-  if (!model.text.includes('dockerfix-ignore-next-line')) return out;
-  for (let l = 0; l < model.lines.lineCount; l++) {
-    if (model.lineKinds[l] !== 'comment') continue;
-    const m = IGNORE_NEXT.exec(model.lines.lineText(l));
-    if (!m) continue;
-    const next = model.instructions.find((i) => i.startLine > l);
-    if (next)
-      out.push({ start: next.start, end: next.end, line: l + 1, ids: m[1].split(/[\s,]+/).filter(Boolean) });
-  }
-  return out;
 }
 
 function dedupeSkips(skips: ReportedSkip[]): ReportedSkip[] {

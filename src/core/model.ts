@@ -5,7 +5,7 @@
  */
 import { InstructionScanner, escapeOf, readDirectives, splitWords, type Word } from './scanner.js';
 import { InputError, LineIndex, dominantLineBreak } from './text.js';
-import { parseShell, type ShellScript } from '../shell/shell.js';
+import { parseShell, type ShellScript } from '../shell/index.js';
 
 export interface FlagOption {
   name: string;

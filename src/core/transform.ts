@@ -1,13 +1,18 @@
 /**
- * The transform contract. A transform reads the parsed model and proposes fixes (each a set of
- * non-overlapping text edits) and skips (a candidate it chose not to touch, with the reason).
+ * The transform contract. A transform reads the parsed model and reports, through `report`, fixes
+ * (each a set of non-overlapping text edits) and skips (a candidate it chose not to touch, with a
+ * code it declares in `meta.skips` and a one-sentence reason) — as an ESLint rule reports problems
+ * it declares in `meta.messages`.
  */
 import type { DockerfileModel } from './model.js';
+import type { BuildContextSource } from './file-tree.js';
 
 /** `safe` fixes are applied by default; `review` fixes are shown, and applied only with `--unsafe`. */
 export type Safety = 'safe' | 'review';
 
-export type Mode = 'buildkit' | 'portable';
+export const MODES = ['buildkit', 'portable'] as const;
+/** `buildkit` uses `RUN --mount`; `portable` keeps caches out of the layers by other means. */
+export type Mode = (typeof MODES)[number];
 
 export interface TextEdit {
   /** Offsets into the text the transform was given; start === end inserts. */
@@ -32,39 +37,49 @@ export interface NewFile {
   content: string;
 }
 
-export interface SkipProposal {
-  /** A stable code for the kind of reason (`shell-state`, `no-creator`, …), for grouping and config. */
-  reason: string;
-  /** Why the candidate was left alone: one sentence. */
+/** Why a candidate is left alone: a code the transform declares in `meta.skips`, and one sentence. */
+export interface Skip<Code extends string = string> {
+  code: Code;
   message: string;
-  at: number;
 }
 
+export const skip = <Code extends string>(code: Code, message: string): Skip<Code> => ({ code, message });
+
+/** A plan for one candidate: the fix, or why there is none. */
+export type Outcome<Code extends string = string> = FixProposal | Skip<Code>;
+
+/** A plan (a fix, or any other answer) that is a Skip. */
+export function isSkip<T extends object, Code extends string = string>(o: T | Skip<Code>): o is Skip<Code> {
+  return 'code' in o;
+}
+
+/** Where a transform reports what it found. */
+export interface Report<Code extends string = string> {
+  fix(fix: FixProposal): void;
+  /** A candidate left alone, at the offset of its instruction. */
+  skip(code: Code, message: string, at: number): void;
+}
+
+/** The result shape of the first contract (`run` returning it); still accepted from custom transforms. */
 export interface TransformResult {
   fixes: FixProposal[];
-  skips: SkipProposal[];
+  skips: { reason: string; message: string; at: number }[];
 }
 
 export interface TransformContext {
   mode: Mode;
   /** Path of the Dockerfile, when it came from disk. */
   filePath: string | null;
-  /** The build context directory (default: the Dockerfile's directory), or null when unknown. */
-  contextDir?: string | null;
+  /**
+   * The build context as the builder receives it (read-only), or null when it is not known (stdin
+   * without a path, the API without a context). Transforms never read the disk themselves.
+   */
+  buildContext: BuildContextSource | null;
   /** `--add-syntax`: the syntax-directive transform may add `# syntax=docker/dockerfile:1`. */
-  addSyntax?: boolean;
-  /** File-system reads shared by the files of one run (see FixOptions.runCache). */
-  runCache?: RunCache | null;
+  addSyntax: boolean;
 }
 
-/**
- * What one run has read of the file system around its Dockerfiles (build-context listings,
- * .dockerignore files), shared by its files: a monorepo's Dockerfiles often share a directory.
- * Whoever writes beside a Dockerfile clears it.
- */
-export type RunCache = Map<string, unknown>;
-
-export interface TransformMeta {
+export interface TransformMeta<Code extends string = string> {
   /** Names the antipattern, e.g. `fold-cleanup`. */
   id: string;
   /** One line. */
@@ -76,11 +91,19 @@ export interface TransformMeta {
   /** Seed documents it comes from (file names under shared/seeds). */
   seeds: string[];
   safety: Safety;
-  modes: Mode[];
+  modes: readonly Mode[];
   example: { before: string; after: string };
+  /** Every code its skips may carry, with what it means (`--explain` lists them). */
+  skips: Readonly<Record<Code, string>>;
+  /**
+   * The result depends only on the text and the context of one fix run, so the engine may reuse it
+   * when the same transform meets the same text again in a later pass.
+   */
+  cacheable?: boolean;
 }
 
-export interface Transform {
-  meta: TransformMeta;
-  run(model: DockerfileModel, context: TransformContext): TransformResult;
+export interface Transform<Code extends string = string> {
+  meta: TransformMeta<Code>;
+  /** Report fixes and skips for one parsed text. (A returned TransformResult is also accepted.) */
+  run(model: DockerfileModel, context: TransformContext, report: Report<Code>): void | TransformResult;
 }

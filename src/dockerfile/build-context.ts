@@ -1,12 +1,12 @@
 /**
- * The build context as the builder will see it: files that exist and that `.dockerignore` (or the
- * Dockerfile's own `<name>.dockerignore`) does not exclude, matched with Docker's own rules
- * (@balena/dockerignore is a port of Docker's Go implementation).
+ * The build context as the builder will see it: files that exist and that the ignore file does not
+ * exclude, matched with Docker's own rules (@balena/dockerignore is a port of Docker's Go code).
+ * Read through the read-only BuildContextSource a transform is given; never from the disk.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { RunCache, TransformContext } from '../core/transform.js';
+import type { BuildContextSource, FileTree } from '../core/file-tree.js';
+import type { TransformContext } from '../core/transform.js';
 
 export interface DockerIgnore {
   add(patterns: string): DockerIgnore;
@@ -17,92 +17,40 @@ export const dockerignore = createRequire(import.meta.url)('@balena/dockerignore
   ignorecase?: boolean;
 }) => DockerIgnore;
 
+/** Parsed ignore files by content: many Dockerfiles of a run share one. */
+const matchers = new Map<string, DockerIgnore>();
+function matcherFor(content: string): DockerIgnore {
+  let m = matchers.get(content);
+  if (!m) {
+    if (matchers.size >= 256) matchers.clear();
+    m = dockerignore({ ignorecase: false }).add(content);
+    matchers.set(content, m);
+  }
+  return m;
+}
+
 const opened = new WeakMap<TransformContext, BuildContext | null>();
-
-/** What a directory holds, read once per run (see RunCache). */
-interface DirectoryFacts {
-  /** Top-level names, or null when the directory (or its .dockerignore) cannot be read. */
-  entries: string[] | null;
-  /** The parsed `.dockerignore` beside the entries, or null without one. */
-  sharedIgnore: { file: string; matcher: DockerIgnore } | null;
-  /** Names seen by a bounded walk (see `seen()`), computed when first asked for. */
-  seen?: Set<string>;
-}
-
-function directoryFacts(dir: string, cache: RunCache | null | undefined): DirectoryFacts {
-  const key = `build-context:${dir}`;
-  const known = cache?.get(key) as DirectoryFacts | undefined;
-  if (known) return known;
-  let entries: string[] | null = null;
-  try {
-    if (fs.statSync(dir).isDirectory()) entries = fs.readdirSync(dir);
-  } catch {
-    entries = null;
-  }
-  let sharedIgnore: DirectoryFacts['sharedIgnore'] = null;
-  const file = path.join(dir, '.dockerignore');
-  if (entries?.includes('.dockerignore') && fs.existsSync(file)) {
-    try {
-      sharedIgnore = {
-        file,
-        matcher: dockerignore({ ignorecase: false }).add(fs.readFileSync(file, 'utf8')),
-      };
-    } catch {
-      entries = null;
-    }
-  }
-  const facts: DirectoryFacts = { entries, sharedIgnore };
-  cache?.set(key, facts);
-  return facts;
-}
+/** Bounded walks (see seen()) by tree: the files of a run that share a context walk it once. */
+const walks = new WeakMap<FileTree, Set<string>>();
 
 export class BuildContext {
   private readonly ignorer: DockerIgnore | null;
   readonly ignoreFile: string | null;
+  readonly dir: string;
+  private readonly files: FileTree;
 
-  private constructor(
-    readonly dir: string,
-    dockerfile: string | null,
-    private readonly facts: DirectoryFacts,
-  ) {
-    const own = dockerfile ? `${dockerfile}.dockerignore` : null;
-    if (own && fs.existsSync(own)) {
-      this.ignoreFile = own;
-      this.ignorer = dockerignore({ ignorecase: false }).add(fs.readFileSync(own, 'utf8'));
-    } else {
-      this.ignoreFile = facts.sharedIgnore?.file ?? null;
-      this.ignorer = facts.sharedIgnore?.matcher ?? null;
-    }
+  private constructor(source: BuildContextSource) {
+    this.dir = source.dir;
+    this.files = source.files;
+    this.ignoreFile = source.ignoreFile?.path ?? null;
+    this.ignorer = source.ignoreFile ? matcherFor(source.ignoreFile.content) : null;
   }
 
-  /**
-   * The build context of the file a fix run is about, read once per run (the context object lives
-   * for one `fixText` call) and shared by the transforms and passes that need it.
-   */
+  /** The build context of the file a fix run is about (one object per run, shared by the passes). */
   static of(context: TransformContext): BuildContext | null {
     if (!opened.has(context))
-      opened.set(
-        context,
-        BuildContext.open(context.contextDir ?? null, context.filePath, context.runCache ?? null),
-      );
+      opened.set(context, context.buildContext ? new BuildContext(context.buildContext) : null);
     return opened.get(context)!;
-  }
-
-  /** The context of a Dockerfile, or null when it cannot be read (not a directory, no access). */
-  static open(
-    dir: string | null,
-    dockerfile: string | null,
-    cache: RunCache | null = null,
-  ): BuildContext | null {
-    if (!dir) return null;
-    const resolved = path.resolve(dir);
-    const facts = directoryFacts(resolved, cache);
-    if (facts.entries === null) return null;
-    try {
-      return new BuildContext(resolved, dockerfile, facts);
-    } catch {
-      return null;
-    }
   }
 
   /** A context-relative path, normalised (`./a//b/` → `a/b`), or null when it leaves the context. */
@@ -126,29 +74,26 @@ export class BuildContext {
     return this.kind(rel) === 'dir';
   }
 
+  /** A path exists in the context, whatever the ignore file says. */
+  exists(rel: string): boolean {
+    const n = BuildContext.normalize(rel);
+    return n !== null && this.files.kind(n) !== null;
+  }
+
   private kind(rel: string): 'file' | 'dir' | null {
     const n = BuildContext.normalize(rel);
     if (n === null || this.excluded(n)) return null;
-    try {
-      const st = fs.statSync(path.join(this.dir, n));
-      return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : null;
-    } catch {
-      return null;
-    }
+    return this.files.kind(n);
   }
 
   read(rel: string): string | null {
     if (!this.hasFile(rel)) return null;
-    try {
-      return fs.readFileSync(path.join(this.dir, BuildContext.normalize(rel)!), 'utf8');
-    } catch {
-      return null;
-    }
+    return this.files.read(BuildContext.normalize(rel)!);
   }
 
   /** Top-level entries (for choosing .dockerignore entries). */
   entries(): string[] {
-    return this.facts.entries ?? [];
+    return (this.files.list('.') ?? []).map((e) => e.name);
   }
 
   /**
@@ -156,34 +101,34 @@ export class BuildContext {
    * walk bounded in depth and entries.
    */
   seen(): Set<string> {
-    this.facts.seen ??= scan(this.dir);
-    return this.facts.seen;
+    let s = walks.get(this.files);
+    if (!s) {
+      s = scan(this.files);
+      walks.set(this.files, s);
+    }
+    return s;
   }
 }
 
-function scan(root: string): Set<string> {
+function scan(files: FileTree): Set<string> {
   const seen = new Set<string>();
   let budget = 5000;
   const walk = (dir: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
+    const entries = files.list(dir);
+    if (!entries) return;
     for (const e of entries) {
       if (--budget < 0) return;
       if (e.name === '.DS_Store') seen.add('.DS_Store');
-      if (e.isFile() && e.name.endsWith('.py')) seen.add('*.py');
-      if (!e.isDirectory() || e.isSymbolicLink()) continue;
+      if (e.type === 'file' && e.name.endsWith('.py')) seen.add('*.py');
+      if (e.type !== 'dir') continue;
       if (e.name === 'node_modules' || e.name === '__pycache__') {
         seen.add(e.name);
         continue;
       }
       if (e.name === '.git' || depth >= 6) continue;
-      walk(path.join(dir, e.name), depth + 1);
+      walk(dir === '.' ? e.name : `${dir}/${e.name}`, depth + 1);
     }
   };
-  walk(root, 0);
+  walk('.', 0);
   return seen;
 }

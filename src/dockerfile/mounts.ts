@@ -2,7 +2,7 @@
 import type { DockerfileModel, Instruction } from '../core/model.js';
 import type { TextEdit } from '../core/transform.js';
 import { lineBreakOf } from '../rewrite/edit.js';
-import { normalizePath } from '../tools/packages.js';
+import { normalizePath } from '../tools/paths.js';
 
 export interface ExistingMount {
   type: string;

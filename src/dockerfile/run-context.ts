@@ -5,18 +5,14 @@
  */
 import { joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../core/model.js';
 import { rememberedByText } from './instruction-memo.js';
-import { invocation } from '../tools/packages.js';
-import type { SimpleCommand } from '../shell/shell.js';
+import { readAccountCommand, type User } from '../tools/accounts.js';
+import { skip, type Skip } from '../core/transform.js';
+
+export type { User };
 
 /** Only RUNs that mention account commands are parsed for them (parsing every RUN is the slow part). */
 const ACCOUNT_HINT = /useradd|adduser|groupadd|addgroup/;
 
-export interface User {
-  name: string;
-  uid: number | null;
-  gid: number | null;
-  home: string | null;
-}
 
 export interface RunContext {
   /** ENV values in force; null where the value is not a literal (built from `$VAR`). */
@@ -151,87 +147,6 @@ function resolveUser(spec: string, users: Map<string, User>, groups: Map<string,
   return user;
 }
 
-/** `useradd`/`adduser`/`groupadd`/`addgroup` with literal ids: who exists, with which ids and home. */
-function readAccountCommand(cmd: SimpleCommand, users: Map<string, User>, groups: Map<string, number>): void {
-  const inv = invocation(cmd);
-  if (!inv) return;
-  const a = inv.args;
-  if (a.some((x) => x === null)) return;
-  const args = a as string[];
-  const opt = (names: string[]): string | null => {
-    for (let k = 0; k < args.length; k++) {
-      for (const n of names) {
-        if (args[k] === n) return args[k + 1] ?? null;
-        if (n.startsWith('--') && args[k].startsWith(n + '=')) return args[k].slice(n.length + 1);
-      }
-    }
-    return null;
-  };
-  const positionals = (withValue: Set<string>): string[] => {
-    const out: string[] = [];
-    for (let k = 0; k < args.length; k++) {
-      const x = args[k];
-      if (withValue.has(x)) k++;
-      else if (!x.startsWith('-')) out.push(x);
-    }
-    return out;
-  };
-  const num = (v: string | null): number | null => (v !== null && /^\d+$/.test(v) ? Number(v) : null);
-  if (inv.name === 'groupadd' || inv.name === 'addgroup') {
-    const gid = num(opt(['-g', '--gid']));
-    const pos = positionals(new Set(['-g', '--gid', '-K', '--key', '-p', '--password']));
-    // busybox `addgroup USER GROUP` adds a user to a group; only the one-name form creates a group.
-    if (gid !== null && pos.length === 1) groups.set(pos[0], gid);
-    return;
-  }
-  if (inv.name === 'useradd' || inv.name === 'adduser') {
-    const busybox = inv.name === 'adduser' && (args.includes('-D') || args.includes('-S'));
-    const withValue = new Set(
-      busybox
-        ? ['-u', '-G', '-h', '-s', '-g', '-k']
-        : [
-            '-u',
-            '--uid',
-            '-g',
-            '--gid',
-            '-d',
-            '--home-dir',
-            '--home',
-            '-s',
-            '--shell',
-            '-c',
-            '--comment',
-            '-G',
-            '--groups',
-            '-k',
-            '--skel',
-            '-e',
-            '--expiredate',
-            '-f',
-            '--inactive',
-            '-K',
-            '--key',
-            '-p',
-            '--password',
-            '--gecos',
-            '--ingroup',
-          ],
-    );
-    const pos = positionals(withValue);
-    const name = pos[pos.length - 1];
-    if (!name) return;
-    const uid = num(opt(['-u', '--uid']));
-    let gid: number | null = null;
-    const g = busybox ? opt(['-G']) : (opt(['-g', '--gid']) ?? opt(['--ingroup']));
-    if (g !== null) gid = /^\d+$/.test(g) ? Number(g) : (groups.get(g) ?? null);
-    else if (groups.has(name) && (args.includes('-U') || inv.name === 'adduser')) gid = groups.get(name)!;
-    const home = busybox
-      ? (opt(['-h']) ?? `/home/${name}`)
-      : (opt(['-d', '--home-dir', '--home']) ?? `/home/${name}`);
-    users.set(name, { name, uid, gid, home });
-  }
-}
-
 function argsText(model: DockerfileModel, instr: Instruction): string {
   return joinContinuations(model.text, instr.argsStart, instr.end, model.escape).text;
 }
@@ -314,4 +229,34 @@ export function homeOf(ctx: RunContext): string | null {
   if (ctx.env.has('HOME')) return ctx.env.get('HOME') ?? null;
   if (ctx.user.root) return '/root';
   return ctx.user.user?.home ?? null;
+}
+
+/** A cache directory, or why it cannot be told for this RUN. */
+export type CachePath = string | Skip;
+
+/** `~/x` → `$home/x` for the RUN's user. */
+export function inHome(path: string, ctx: RunContext): CachePath {
+  if (!path.startsWith('~/')) return path;
+  const home = homeOf(ctx);
+  if (home === null) {
+    const who = ctx.user.root ? 'root' : `\`${ctx.user.spec}\``;
+    return skip('unknown-home', `the RUN runs as ${who}, whose home directory the file does not tell`);
+  }
+  if (ctx.env.has('HOME') && ctx.env.get('HOME') === null) {
+    return skip('cache-path-dynamic', 'HOME is set from a variable, so the cache path is not known');
+  }
+  return home.replace(/\/$/, '') + path.slice(1);
+}
+
+/** A cache directory from an environment variable, the default otherwise. */
+export function envPath(ctx: RunContext, name: string, fallback: CachePath): CachePath {
+  if (!ctx.env.has(name)) return fallback;
+  const v = ctx.env.get(name);
+  if (v === null || v === undefined || !v.startsWith('/')) {
+    return skip(
+      'cache-path-dynamic',
+      `\`${name}\` is set from a variable or to a relative path, so the cache path is not known`,
+    );
+  }
+  return v.replace(/\/+$/, '') || '/';
 }

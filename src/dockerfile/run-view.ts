@@ -5,7 +5,7 @@
  * with the same code for all three forms.
  */
 import { toSource, type DockerfileModel, type Instruction } from '../core/model.js';
-import { parseShell, type ShellScript, type SimpleCommand, type Step, type Word } from '../shell/shell.js';
+import { parseShell, type ShellScript, type SimpleCommand, type Step, type Word } from '../shell/index.js';
 import type { TextEdit } from '../core/transform.js';
 
 export interface RunView {

@@ -5,29 +5,34 @@
  * what would defeat the mount (`--no-cache-dir`, `rm -rf` of the cache, `pip cache purge`, …).
  */
 import type { DockerfileModel } from '../core/model.js';
-import { soleCommand, type SimpleCommand, type Step, type Word } from '../shell/shell.js';
-import type { FixProposal, TextEdit } from '../core/transform.js';
+import { soleCommand, type SimpleCommand, type Step, type Word } from '../shell/index.js';
+import { isSkip, skip, type Outcome, type Report, type Skip, type TextEdit } from '../core/transform.js';
 import { quote } from './edit.js';
 import { addMounts, cacheMountFlag, existingMounts, frontendProblem } from '../dockerfile/mounts.js';
-import {
-  cacheCleaned,
-  globBase,
-  invocation,
-  normalizePath,
-  type CacheKind,
-  type Invocation,
-} from '../tools/packages.js';
-import { homeOf, type RunContext, runContext } from '../dockerfile/run-context.js';
+import { cacheCleaned, type CacheKind } from '../tools/caches.js';
+import { invocation, type Invocation } from '../tools/command.js';
+import { globBase, normalizePath } from '../tools/paths.js';
+import { type CachePath, type RunContext, runContext } from '../dockerfile/run-context.js';
 import { removeSteps, removeWord, runView, type RunView } from '../dockerfile/run-view.js';
 
-export type Skip = { reason: string; message: string };
+/** Skip codes of the cache-mount driver and the tool modules' cache locations, with their meaning. */
+export const CACHE_SKIPS = {
+  'old-frontend': 'a `# syntax=` line pins a frontend without `RUN --mount` (or one of unknown version)',
+  'unknown-home': 'the RUN runs as a user whose home directory the file does not tell',
+  'non-root-user': 'the RUN runs as a non-root user whose uid and gid the file does not give',
+  'cache-path-dynamic': 'the cache location is built from a variable, set by the command, or relative',
+  'cache-disabled-by-env': 'an environment variable disables the cache, so a mount would not be used',
+  'target-mounted': 'the cache directory is already mounted with another mount type',
+  'cleanup-not-separable': 'a cache cleanup cannot be taken out without changing the exit status of the RUN',
+} as const;
+export type CacheSkipCode = keyof typeof CACHE_SKIPS;
 
 /** A cache a command uses, with where it lives for this RUN (or why that cannot be told). */
 export interface CacheUse {
   /** What the cache is, for messages: `the pip cache`. */
   label: string;
   /** Absolute target, or a reason to skip. */
-  target: string | Skip;
+  target: CachePath;
   sharing?: 'locked';
   /** Cleanup commands of this cache kind (`pip cache purge`). */
   cleanedBy?: CacheKind;
@@ -48,40 +53,7 @@ export interface CacheToolSpec {
   uses(inv: Invocation, ctx: RunContext, view: RunView): Omit<ToolUse, 'inv'> | null;
 }
 
-/** `~/x` → `$home/x`. */
-export function inHome(path: string, ctx: RunContext): string | Skip {
-  if (!path.startsWith('~/')) return path;
-  const home = homeOf(ctx);
-  if (home === null) {
-    const who = ctx.user.root ? 'root' : `\`${ctx.user.spec}\``;
-    return skip('unknown-home', `the RUN runs as ${who}, whose home directory the file does not tell`);
-  }
-  if (ctx.env.has('HOME') && ctx.env.get('HOME') === null) {
-    return skip('cache-path-dynamic', 'HOME is set from a variable, so the cache path is not known');
-  }
-  return home.replace(/\/$/, '') + path.slice(1);
-}
-
-/** The word of `inv.args[i]` (a leading `sudo …` shifts the indices). */
-export function argWord(inv: Invocation, i: number): Word {
-  return inv.command.args[inv.command.args.length - inv.args.length + i];
-}
-
-/** A cache directory from an environment variable, the default otherwise. */
-export function envPath(ctx: RunContext, name: string, fallback: string | Skip): string | Skip {
-  if (!ctx.env.has(name)) return fallback;
-  const v = ctx.env.get(name);
-  if (v === null || v === undefined || !v.startsWith('/')) {
-    return skip(
-      'cache-path-dynamic',
-      `\`${name}\` is set from a variable or to a relative path, so the cache path is not known`,
-    );
-  }
-  return v.replace(/\/+$/, '') || '/';
-}
-
-export const skip = (reason: string, message: string): Skip => ({ reason, message });
-export const isSkip = (t: string | Skip): t is Skip => typeof t !== 'string';
+const isUnknown = (t: CachePath): t is Skip => typeof t !== 'string';
 
 export interface PlannedRun {
   view: RunView;
@@ -155,7 +127,7 @@ export function planMounts(
   model: DockerfileModel,
   run: PlannedRun,
   options: { systemCache?: boolean } = {},
-): FixProposal | Skip | null {
+): Outcome | null {
   const { view, uses } = run;
   // System caches (apt) belong to root whoever the USER is: the package manager runs as root.
   const ctx: RunContext = options.systemCache ? { ...run.ctx, user: { root: true } } : run.ctx;
@@ -165,7 +137,7 @@ export function planMounts(
   const caches = new Map<string, CacheUse>();
   for (const use of uses) {
     for (const c of use.caches) {
-      if (isSkip(c.target)) return c.target;
+      if (isUnknown(c.target)) return c.target;
       if (!caches.has(c.target)) caches.set(c.target, c);
     }
   }
@@ -252,4 +224,15 @@ export function planMounts(
     edits,
     at: instr.start,
   };
+}
+
+/** Report a plan's outcome for the instruction at `at`: its fix, or its skip. */
+export function reportOutcome<Code extends string>(
+  report: Report<Code>,
+  outcome: Outcome<Code> | null,
+  at: number,
+): void {
+  if (outcome === null) return;
+  if (isSkip(outcome)) report.skip(outcome.code, outcome.message, at);
+  else report.fix(outcome);
 }

@@ -1,8 +1,8 @@
 /** Edits shared by transforms, written in the seeds' style and keeping every other byte as it was. */
 import { commentBlockStart, type DockerfileModel, type Instruction } from '../core/model.js';
 import { leadingWhitespace } from '../core/text.js';
-import type { TextEdit } from '../core/transform.js';
-import type { ShellScript } from '../shell/shell.js';
+import { skip, type Skip, type TextEdit } from '../core/transform.js';
+import type { ShellScript } from '../shell/index.js';
 
 /**
  * Remove an instruction with the comment block directly above it. Blank lines do not pile up:
@@ -96,8 +96,8 @@ export function checkAppendable(
   run: Instruction,
   script: ShellScript,
   role: string,
-): { reason: string; message: string } | null {
-  const no = (why: string) => ({ reason: 'not-appendable', message: `the ${role} RUN ${quote(run)} ${why}` });
+): Skip<'not-appendable'> | null {
+  const no = (why: string) => skip('not-appendable', `the ${role} RUN ${quote(run)} ${why}`);
   if (script.hasError) return no('is not valid shell');
   if (script.hasComment) return no('contains a shell comment that would swallow appended commands');
   if (script.trailing === '&') return no('ends with `&`');

@@ -21,7 +21,7 @@ import type {
   Step,
   Unit,
   Word,
-} from './shell.js';
+} from './types.js';
 
 /** Reserved words: they open or close compound commands, never name a simple command. */
 const RESERVED = new Set([

@@ -1,85 +1,16 @@
 /**
- * The shell inside a RUN: a plain-data model built from tree-sitter-bash's syntax tree.
- *
- * Offsets are indices into the joined script text (continuations removed, comment lines dropped,
- * as BuildKit hands it to `/bin/sh -c`); `ShellBody.toSource` maps them back to the Dockerfile.
+ * The tree-sitter-bash reading of a script (WebAssembly, loaded once by loadTreeSitter()): every
+ * script the plain reader declines, and the reference the plain reader is checked against.
  */
 import { createRequire } from 'node:module';
 import type { Node, Parser as TSParser } from 'web-tree-sitter';
-import { parsePlainShell } from './plain.js';
-
-export interface Word {
-  /** The word as written (quotes and escapes included). */
-  raw: string;
-  /** The word's value when it has no expansions (quotes removed, escapes resolved), else null. */
-  value: string | null;
-  start: number;
-  end: number;
-}
-
-export interface SimpleCommand {
-  type: 'command';
-  /** The literal command name (`apt-get`, `export`, `.`), or null for bare assignments/dynamic names. */
-  name: string | null;
-  /** The words after the name. */
-  args: Word[];
-  /** Offset just after the command name (the command's start when it has none). */
-  nameEnd: number;
-  /** Names assigned before the command (`A=1 cmd`) or, for a bare assignment, the names set. */
-  assignments: string[];
-  hasRedirect: boolean;
-  start: number;
-  end: number;
-}
-
-export interface CompoundCommand {
-  /** subshell `( )`, group `{ }`, compound (if/for/while/case), function definition, or other. */
-  type: 'subshell' | 'group' | 'compound' | 'function' | 'other';
-  /** Every simple command nested inside, at any depth. */
-  commands: SimpleCommand[];
-  hasRedirect: boolean;
-  start: number;
-  end: number;
-}
-
-export type Unit = SimpleCommand | CompoundCommand;
-
-export interface Pipeline {
-  units: Unit[];
-  negated: boolean;
-  start: number;
-  end: number;
-}
-
-export type Connector = '&&' | '||' | ';' | '&';
-
-/** A pipeline in the flat top-level sequence, with the operator that joins it to the previous one. */
-export interface Step {
-  pipeline: Pipeline;
-  /** Operator before this pipeline (null for the first). */
-  before: Connector | null;
-}
-
-export interface ShellScript {
-  /** The joined script text that was parsed. */
-  source: string;
-  /** The top-level pipelines in order, flattened across `&&`, `||`, `;`, `&` and newlines. */
-  steps: Step[];
-  /** The terminator after the last pipeline (`;` or `&`), if any. */
-  trailing: ';' | '&' | null;
-  /** The script contains a shell comment (which would swallow text appended on its line). */
-  hasComment: boolean;
-  /** tree-sitter found a syntax error. */
-  hasError: boolean;
-  /** Every simple command, at any depth, with whether its effects stay in a subshell. */
-  allCommands: { command: SimpleCommand; isolated: boolean }[];
-}
+import type { CompoundCommand, Connector, Pipeline, ShellScript, SimpleCommand, Step, Unit, Word } from './types.js';
 
 let parser: TSParser | null = null;
 let initializing: Promise<void> | null = null;
 
 /** Load the WASM parser once. Everything after this is synchronous. */
-export function initShellParser(): Promise<void> {
+export function loadTreeSitter(): Promise<void> {
   if (parser) return Promise.resolve();
   initializing ??= (async () => {
     const { Parser, Language } = await import('web-tree-sitter');
@@ -88,7 +19,7 @@ export function initShellParser(): Promise<void> {
     const bash = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
     const p = new Parser();
     p.setLanguage(bash);
-    // No warm-up parse: most scripts never reach tree-sitter (see plain-shell.ts), and its first
+    // No warm-up parse: most scripts never reach tree-sitter (see plain.ts), and its first
     // parse compiles the WebAssembly it calls (~15 ms), which a one-file run of plain scripts
     // would wait for in vain.
     parser = p;
@@ -96,34 +27,8 @@ export function initShellParser(): Promise<void> {
   return initializing;
 }
 
-export function isShellParserReady(): boolean {
+export function isTreeSitterReady(): boolean {
   return parser !== null;
-}
-
-/**
- * Parsed scripts by source text, most recently used last. A file is re-parsed after every change,
- * and many RUNs repeat across a monorepo's files, so most parses are repeats (corpus: 8,595 parses
- * of 3,223 distinct scripts). Scripts are plain data and never mutated, so sharing them is safe.
- */
-const recentScripts = new Map<string, ShellScript>();
-const RECENT_SCRIPTS_MAX = 512;
-
-export function parseShell(source: string): ShellScript {
-  const known = recentScripts.get(source);
-  if (known !== undefined) {
-    recentScripts.delete(source);
-    recentScripts.set(source, known);
-    return known;
-  }
-  const script = parseShellUncached(source);
-  recentScripts.set(source, script);
-  if (recentScripts.size > RECENT_SCRIPTS_MAX) recentScripts.delete(recentScripts.keys().next().value!);
-  return script;
-}
-
-function parseShellUncached(source: string): ShellScript {
-  if (!parser) throw new Error('shell parser used before initShellParser() finished');
-  return parsePlainShell(source) ?? parseWithTreeSitter(source);
 }
 
 /** The tree-sitter reading of any script (the plain-script fast path is checked against it). */
@@ -451,102 +356,3 @@ function unescapeUnquoted(text: string): string {
 // Analyses shared by transforms.
 
 /** Commands whose effect persists in the shell and can change what later commands do. */
-const STATE_COMMANDS = new Set([
-  'cd',
-  'pushd',
-  'popd',
-  'export',
-  'unset',
-  'source',
-  '.',
-  'set',
-  'shopt',
-  'umask',
-  'alias',
-  'unalias',
-  'trap',
-  'exec',
-  'exit',
-  'return',
-  'eval',
-  'readonly',
-  'declare',
-  'typeset',
-  'local',
-  'ulimit',
-  'hash',
-  'enable',
-  'builtin',
-  'command',
-]);
-
-/** `set` options that do not change what a later command does when it succeeds. */
-const HARMLESS_SET_FLAGS = /^[-+][euxvh]+$/;
-const HARMLESS_SET_OPTIONS = new Set(['errexit', 'nounset', 'xtrace', 'verbose', 'pipefail']);
-
-export interface StateChange {
-  /** The command that changes state, e.g. `cd`, `export`, `VAR=`, `function`. */
-  what: string;
-  /** Joined-text offset. */
-  start: number;
-}
-
-/**
- * Top-level effects that outlive the command that makes them: a later command appended to this
- * script would run in a different state than in a fresh `sh -c`.
- */
-export function shellStateChanges(script: ShellScript): StateChange[] {
-  const out: StateChange[] = [];
-  for (const { command, isolated } of script.allCommands) {
-    if (isolated) continue;
-    if (command.name === null) {
-      if (command.assignments.length > 0 && command.args.length === 0) {
-        out.push({ what: `${command.assignments[0]}=`, start: command.start });
-      }
-      continue;
-    }
-    if (!STATE_COMMANDS.has(command.name)) continue;
-    if (command.name === 'set' && isHarmlessSet(command)) continue;
-    out.push({ what: command.name, start: command.start });
-  }
-  for (const step of script.steps) {
-    for (const unit of step.pipeline.units) {
-      if (unit.type === 'function') out.push({ what: 'function definition', start: unit.start });
-    }
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
-
-function isHarmlessSet(cmd: SimpleCommand): boolean {
-  if (cmd.args.length === 0) return false;
-  for (let i = 0; i < cmd.args.length; i++) {
-    const v = cmd.args[i].value;
-    if (v === null) return false;
-    if (v === '-o' || v === '+o') {
-      const opt = cmd.args[++i]?.value;
-      if (!opt || !HARMLESS_SET_OPTIONS.has(opt)) return false;
-    } else if (!HARMLESS_SET_FLAGS.test(v)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** The simple command of a step when the step is exactly one plain command (no pipe, no `!`). */
-export function soleCommand(step: Step): SimpleCommand | null {
-  const { units, negated } = step.pipeline;
-  if (negated || units.length !== 1 || units[0].type !== 'command') return null;
-  return units[0];
-}
-
-/** Literal values of a command's arguments (null where dynamic). */
-export function argValues(cmd: SimpleCommand): (string | null)[] {
-  return cmd.args.map((a) => a.value);
-}
-
-/** The basename of a command name: `/usr/bin/apt-get` → `apt-get`. */
-export function commandBase(name: string | null): string | null {
-  if (name === null) return null;
-  const i = name.lastIndexOf('/');
-  return i === -1 ? name : name.slice(i + 1);
-}
