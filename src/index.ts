@@ -40,7 +40,8 @@ export { builtinTransforms as transforms } from '../transforms/index.js';
 // Helpers for custom transforms.
 export { runView, removeWord, insertWordAfter, removeSteps, type RunView } from './dockerfile/run-view.js';
 export { runContext, type RunContext } from './dockerfile/run-context.js';
-export { existingMounts, addMounts, cacheMountFlag } from './dockerfile/mounts.js';
+export { existingMounts } from './dockerfile/mounts.js';
+export { addMounts, cacheMountFlag } from './rewrite/mount-flags.js';
 export { copyArgs } from './dockerfile/copy-args.js';
 export {
   removeInstruction,

@@ -1,7 +1,7 @@
 /**
  * The parsed Dockerfile: stages, instructions with exact source offsets, flags (with `--mount`
  * options), and for RUN the form (shell, exec, heredoc) and the shell script mapped to source
- * offsets. Built once per pass (src/split.ts finds the instructions); never mutated.
+ * offsets. Built once per pass (core/scanner.ts finds the instructions); never mutated.
  */
 import { InstructionScanner, escapeOf, readDirectives, splitWords, type Word } from './scanner.js';
 import { InputError, LineIndex, dominantLineBreak } from './text.js';
