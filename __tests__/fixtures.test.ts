@@ -4,7 +4,8 @@
  * with `<case>.output.Dockerfile` (no output file: the case must not change). For every pair it
  * also asserts that the output is a fixed point and that BuildKit's parser accepts it. Optional
  * sidecars: `<case>.options.json` (FixOptions), `<case>.skips.txt` (one substring per line that
- * some reported skip reason must contain). A case runs in buildkit mode (the default); with a
+ * some reported skip reason must contain), `<case>.review.txt` (one substring per line that some
+ * review fix left unapplied must contain). A case runs in buildkit mode (the default); with a
  * `<case>.portable.output.Dockerfile` (or `<case>.portable.same` for "no change") it also runs in
  * portable mode against that file. A `<case>.context/` directory is the case's build context.
  */
@@ -26,6 +27,8 @@ interface Case {
   output: string | null;
   options: FixOptions;
   skips: string[];
+  /** Substrings of review fixes that must be reported and not applied. */
+  reviews: string[];
   /** `<case>.new-files/`: the files the fix must create, relative to the build context. */
   newFiles: string | null;
 }
@@ -55,6 +58,13 @@ function loadCases(): Case[] {
             .split('\n')
             .filter((l) => l.trim())
         : [];
+      const reviewFile = `${base}.review.txt`;
+      const reviews = fs.existsSync(reviewFile)
+        ? fs
+            .readFileSync(reviewFile, 'utf8')
+            .split('\n')
+            .filter((l) => l.trim())
+        : [];
       const portableOut = `${base}.portable.output.Dockerfile`;
       if (fs.existsSync(portableOut) || fs.existsSync(`${base}.portable.same`)) {
         cases.push({
@@ -64,6 +74,7 @@ function loadCases(): Case[] {
           output: fs.existsSync(portableOut) ? portableOut : null,
           options: { ...options, mode: 'portable' },
           skips: [],
+          reviews: [],
           newFiles,
         });
       }
@@ -74,6 +85,7 @@ function loadCases(): Case[] {
         output: fs.existsSync(outFile) ? outFile : null,
         options,
         skips,
+        reviews,
         newFiles,
       });
     }
@@ -137,6 +149,11 @@ describe.each([...new Set(cases.map((c) => c.group))])('%s', (group) => {
       expect(again.output).toBe(result.output);
       expect(again.fixes.filter((f) => f.applied)).toEqual([]);
 
+      for (const want of c.reviews) {
+        expect(result.fixes.filter((f) => f.safety === 'review' && !f.applied).map((f) => f.message)).toEqual(
+          expect.arrayContaining([expect.stringContaining(want)]),
+        );
+      }
       for (const want of c.skips) {
         expect(result.skips.map((s) => s.message)).toEqual(
           expect.arrayContaining([expect.stringContaining(want)]),

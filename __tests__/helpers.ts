@@ -67,13 +67,9 @@ export const APT =
 // The default (buildkit) pipeline: fold-cleanup moves the cleanup, then apt-cache replaces it with cache mounts.
 export const APT_FIXED =
   'FROM debian:bookworm-slim\n' +
-  "# Required: disable the Docker-specific hook that wipes apt's cache after install\n" +
-  'RUN rm -f /etc/apt/apt.conf.d/docker-clean; \\\n' +
-  '    echo \'Binary::apt::APT::Keep-Downloaded-Packages "true";\' > /etc/apt/apt.conf.d/keep-cache\n' +
-  '\n' +
-  'RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n' +
-  '    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n' +
-  '    apt-get update && apt-get install -y curl\n';
+  'RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n' +
+  '    --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n' +
+  '    apt-get update && apt-get -o Dir::Cache::Archives=/var/cache/apt/dockerfix-archives/ -o APT::Keep-Downloaded-Packages=true install -y curl\n';
 
 /** A temporary tree with these files (paths relative to its root). */
 export function tree(files: Record<string, string>): string {

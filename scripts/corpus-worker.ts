@@ -14,6 +14,7 @@ import { parsePlainShell } from '../src/shell/plain.js';
 import { initShellParser, parseWithTreeSitter } from '../src/shell/index.js';
 import { decodeDockerfile, InputError } from '../src/core/text.js';
 import type { Mode } from '../src/core/transform.js';
+import { semanticViolations } from './semantic-check.js';
 
 export interface WorkerInput {
   files: string[];
@@ -32,6 +33,8 @@ export interface FileReport {
   fixes: string[];
   skips: string[];
   violations: string[];
+  /** The semantic invariant each violation broke (semantic-check.ts), one entry per finding. */
+  semantic: string[];
   ms: number;
   hash?: string;
 }
@@ -103,8 +106,11 @@ export function minimalityViolations(input: string, output: string, result: FixR
   for (const part of diffLines(input, output)) {
     const count = part.count ?? 0;
     if (part.removed) {
+      // Blank lines are interchangeable in a line diff: a removed blank line next to a removed
+      // instruction may be shown on either side of it.
+      const nearEdit = (l: number) => inside(l - 1) || inside(l + 1);
       for (let l = oldLine; l < oldLine + count; l++)
-        if (!inside(l)) out.push(`line ${l} changed outside every reported edit`);
+        if (!inside(l) && !(blank(l) && nearEdit(l))) out.push(`line ${l} changed outside every reported edit`);
       oldLine += count;
     } else if (part.added) {
       const added = part.value.replace(/\r?\n$/, '').split(/\r?\n/);
@@ -152,6 +158,7 @@ async function main(): Promise<void> {
         fixes: [],
         skips: [],
         violations: [],
+        semantic: [],
         ms: 0,
       };
       try {
@@ -169,6 +176,10 @@ async function main(): Promise<void> {
             report.violations.push('not idempotent: fixing the output changes it again');
           report.violations.push(...minimalityViolations(text!, result.output, result));
           report.violations.push(...plainShellViolations(result.output));
+          for (const f of semanticViolations(text!, result.output)) {
+            report.semantic.push(f.check);
+            report.violations.push(`line ${f.line}: semantic ${f.signature}`);
+          }
           report.outputPath = path.join(input.outDir, mode, `${index}`);
           fs.writeFileSync(report.outputPath, result.output);
         }

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Mode } from '../src/core/transform.js';
 import type { FileReport, WorkerMessage } from './corpus-worker.js';
+import { SEMANTIC_CHECKS } from './semantic-check.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Compiled to dist/scripts/: the repository root is two levels up.
@@ -155,11 +156,16 @@ async function main(): Promise<void> {
     const edits = new Map<string, number>();
     const skips = new Map<string, number>();
     const errorKinds = new Map<string, number>();
+    const semantic = new Map<string, { findings: number; files: number }>(
+      SEMANTIC_CHECKS.map((c) => [c, { findings: 0, files: 0 }]),
+    );
     let changed = 0;
     let errorsValid = 0;
     let slowest = 0;
     for (const r of rs) {
       if (r.status === 'changed') changed++;
+      for (const c of new Set(r.semantic)) semantic.get(c)!.files++;
+      for (const c of r.semantic) semantic.get(c)!.findings++;
       for (const f of r.fixes) edits.set(f, (edits.get(f) ?? 0) + 1);
       for (const s of r.skips) skips.set(s, (skips.get(s) ?? 0) + 1);
       if (r.status === 'error') {
@@ -193,6 +199,10 @@ async function main(): Promise<void> {
         '| --- | --- |',
         skips.size ? table(top(skips, 12).map(([k, v]) => [k.replace(/\|/g, '\\|'), v])) : '| (none) | 0 |',
         '',
+        '| semantic invariant (semantic-check.ts): violations in outputs | findings | files |',
+        '| --- | --- | --- |',
+        ...[...semantic].map(([c, v]) => `| \`${c}\` | ${v.findings} | ${v.files} |`),
+        '',
         '| errors by kind | count |',
         '| --- | --- |',
         errorKinds.size ? table(top(errorKinds, 20).map(([k, v]) => [k, v])) : '| (none) | 0 |',
@@ -201,7 +211,7 @@ async function main(): Promise<void> {
   }
   const header = [
     `Corpus: ${files.length} files in \`${path.relative(repoRoot, corpusDir) || corpusDir}\`; BuildKit (bkcheck) rejects ${bkRejected} inputs.`,
-    `Checked per file and mode: no crash or hang (limit ${perFileMs} ms), output valid for BuildKit wherever the input was, idempotent, minimal (every changed line inside a reported edit), deterministic (second run in reverse order); every RUN script of input and output that the plain-script reader accepts is read exactly as tree-sitter reads it.`,
+    `Checked per file and mode: no crash or hang (limit ${perFileMs} ms), output valid for BuildKit wherever the input was, idempotent, minimal (every changed line inside a reported edit), deterministic (second run in reverse order); every RUN script of input and output that the plain-script reader accepts is read exactly as tree-sitter reads it; and the semantic invariants (scripts/semantic-check.ts): no cache mount on a path its RUN removes, no comment lost from a kept instruction, no mount in a Windows stage, no later command that reads or strictly removes what a RUN now leaves empty, no cache mount over what something later reads, no cache on apt's state, no apt configuration change in the shipped stage, no \`mkdir\` of a mount's parent.`,
     `Time: ${(tFix / 1000).toFixed(1)} s for ${modes.length} modes with the checks, ${(tTotal / 1000).toFixed(1)} s with bkcheck.`,
     `Violations: ${violations.length}.`,
   ].join('\n\n');

@@ -6,10 +6,11 @@
  */
 import { soleCommand } from '../src/shell/index.js';
 import type { TextEdit, Transform } from '../src/core/transform.js';
-import { findRuns, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { cacheRemovals, findRuns, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { laterUse } from '../src/dockerfile/later-uses.js';
 import { quote } from '../src/rewrite/edit.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
-import { APK_INSTALLS, apkSubcommandIndex, isApkUpdateOnly } from '../src/tools/apk.js';
+import { APK_CACHE_DIR, APK_INSTALLS, apkSubcommandIndex, isApkUpdateOnly } from '../src/tools/apk.js';
 import { argWord, invocation } from '../src/tools/command.js';
 import { insertWordAfter, removeSteps } from '../src/dockerfile/run-view.js';
 
@@ -23,7 +24,7 @@ const spec: CacheToolSpec = {
   },
 };
 
-export const apkCache: Transform = {
+export const apkCache: Transform<'later-removal-fails' | 'read-later' | 'cleanup-not-separable'> = {
   meta: {
     id: 'apk-cache',
     title: 'Install Alpine packages with apk add --no-cache',
@@ -40,7 +41,12 @@ export const apkCache: Transform = {
       before: 'RUN apk update && apk add curl\n',
       after: 'RUN apk add --no-cache curl\n',
     },
-    skips: {},
+    skips: {
+      'later-removal-fails':
+        'a later `rm` without -f removes files from /var/cache/apk, and fails once nothing is cached there',
+      'read-later': 'a later command reads /var/cache/apk, which would then be empty',
+      'cleanup-not-separable': 'a cleanup of /var/cache/apk that would fail cannot be taken out of its RUN',
+    },
     cacheable: true,
   },
   run(model, _context, report) {
@@ -74,6 +80,26 @@ export const apkCache: Transform = {
             dropped = '; removed the `apk update` it makes unnecessary';
           }
         }
+      }
+      // Nothing is cached any more: a later removal without -f of the cache would fail, and what
+      // reads it would find nothing. A removal in this RUN that only cleans the cache goes.
+      const lastApk = Math.max(...run.uses.map((u) => u.command.end));
+      const use = laterUse(model, instr, APK_CACHE_DIR, { after: lastApk });
+      if (use && use.kind === 'strict-rm' && use.instr === instr) {
+        const cleanups = cacheRemovals(run.view, run.ctx, [{ target: APK_CACHE_DIR, content: APK_CACHE_DIR }]);
+        const r = cleanups.operands.length === 0 ? removeSteps(run.view, cleanups.steps) : null;
+        if (!r || !('edits' in r) || cleanups.steps.length === 0) {
+          report.skip('cleanup-not-separable', `\`rm ${use.what}\` would fail once nothing is cached, and cannot be taken out of ${quote(instr)}`, instr.start);
+          continue;
+        }
+        edits.push(...r.edits);
+        dropped += `; removed \`rm ${use.what}\`, which would fail with nothing cached`;
+      } else if (use && use.kind === 'strict-rm') {
+        report.skip('later-removal-fails', `${quote(use.instr)} removes \`${use.what}\` without -f, which fails once nothing is cached`, instr.start);
+        continue;
+      } else if (use && use.kind === 'reads') {
+        report.skip('read-later', `${use.instr === instr ? 'the RUN itself' : quote(use.instr)} reads \`${use.what}\`, which would be empty`, instr.start);
+        continue;
       }
       report.fix({
         message: `Added \`--no-cache\` to apk in ${quote(instr)}, so the package index stays out of the layer${dropped}`,

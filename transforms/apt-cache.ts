@@ -1,22 +1,39 @@
 /**
  * apt-cache: apt downloads the package lists and every .deb again on each rebuild of the layer.
- * buildkit mode (seeds 000, 002, 003): once per stage chain, before its first apt RUN, the RUN that
- * removes Docker's docker-clean hook and keeps downloaded packages; on every apt RUN, cache mounts
- * for /var/cache/apt and /var/lib/apt (`sharing=locked`), and no cleanup that would wipe them.
- * portable mode (seed 000 "correct"): `rm -rf /var/lib/apt/lists/*` in the RUN that fetched the lists.
+ * buildkit mode: on every apt RUN, cache mounts for the package lists (/var/lib/apt/lists) and the
+ * package cache (/var/cache/apt), `sharing=locked`; each command that downloads packages keeps them
+ * in a subdirectory of the mounted cache (options on its command line, out of reach of the
+ * docker-clean hook), so apt's configuration and its state (/var/lib/apt/extended_states) stay in
+ * the image exactly as they were; cleanups that would empty the mounts go. portable mode:
+ * `rm -rf /var/lib/apt/lists/*` in the RUN that fetched the lists (seed 000 "correct").
  *
- * Both modes take the package lists out of the layers, so every apt RUN of the chain that reads
- * them must fetch them itself (`apt-get update` in the same RUN); otherwise the chain is left alone.
+ * Both modes take the package lists out of the layers: every apt RUN of the chain that reads them
+ * must fetch them itself (`apt-get update` in the same RUN), nothing after it may use them unseen
+ * (a script), and where the image the file ships kept them, images built FROM it may need them:
+ * then the fix is `review`.
  */
-import { commentBlockStart, type DockerfileModel, type Instruction } from '../src/core/model.js';
-import { isSkip, skip, type FixProposal, type Report, type Skip, type TextEdit, type Transform } from '../src/core/transform.js';
-import { appendedCommands, checkAppendable, contentEnd, lineBreakOf, quote } from '../src/rewrite/edit.js';
-import { CACHE_SKIPS, planMounts, type PlannedRun } from '../src/rewrite/cache-mounts.js';
+import { type DockerfileModel, type Instruction } from '../src/core/model.js';
+import { isSkip, skip, type Report, type Skip, type Transform } from '../src/core/transform.js';
+import { appendedCommands, checkAppendable, contentEnd, quote } from '../src/rewrite/edit.js';
+import { CACHE_SKIPS, planMounts, type CacheSkipCode, type PlannedRun } from '../src/rewrite/cache-mounts.js';
 import { existingMounts, frontendProblem } from '../src/dockerfile/mounts.js';
-import { APT_CACHE_DIR, APT_STATE_DIR, DOCKER_CLEAN_HOOK, READS_LISTS, aptSubcommand } from '../src/tools/apt.js';
+import {
+  APT_CACHE_DIR,
+  APT_LISTS_DIR,
+  APT_STATE_DIR,
+  KEEP_ARCHIVES_OPTIONS,
+  KEPT_ARCHIVES_DIR,
+  READS_LISTS,
+  aptSubcommand,
+  downloadsPackages,
+  mayRunAptUnseen,
+  setsArchivesDir,
+} from '../src/tools/apt.js';
 import { invocation, type Invocation } from '../src/tools/command.js';
 import { familyRoot, runContext, stageChain } from '../src/dockerfile/run-context.js';
-import { runView, type RunView } from '../src/dockerfile/run-view.js';
+import { reaches, rmOptions, RunPaths } from '../src/dockerfile/run-paths.js';
+import { insertWordsAfter, runView, type RunView } from '../src/dockerfile/run-view.js';
+import { stagesBuiltOn } from '../src/dockerfile/later-uses.js';
 import { commandBase } from '../src/shell/index.js';
 
 const APT_HINT = /\bapt(-get|-cache)?\b/;
@@ -27,20 +44,11 @@ const APT_SKIPS = {
   sudo: 'apt runs through sudo, so the build user is not root and cannot run the added commands',
   'opaque-run': 'a RUN of the chain runs apt in a form whose commands cannot be read',
   'not-appendable': 'the RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
+  'opaque-apt-consumer':
+    'a script or wrapper that may run apt unseen would find the package lists changed (cached from another build, or gone)',
+  'apt-already-cached': "the RUN already mounts a cache over apt's directories",
 } as const;
 type AptSkipCode = keyof typeof APT_SKIPS;
-
-export const KEEP_CACHE_COMMENT =
-  "# Required: disable the Docker-specific hook that wipes apt's cache after install";
-
-function keepCacheRun(model: DockerfileModel, instr: Instruction): string {
-  const eol = lineBreakOf(model, instr);
-  return (
-    `${KEEP_CACHE_COMMENT}${eol}` +
-    `RUN rm -f /etc/apt/apt.conf.d/docker-clean; ${model.escape}${eol}` +
-    `    echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache${eol}${eol}`
-  );
-}
 
 interface AptRun {
   view: RunView;
@@ -55,6 +63,24 @@ function aptInvocations(view: RunView): Invocation[] {
       out.push(inv);
   }
   return out;
+}
+
+/** Where the RUN leaves the package lists: fetched and kept, fetched and removed, removed, or untouched. */
+function listsAfter(model: DockerfileModel, view: RunView): 'kept' | 'removed' | 'untouched' {
+  const paths = new RunPaths(view, runContext(model, view.instr));
+  let state: 'kept' | 'removed' | 'untouched' = 'untouched';
+  for (const { command } of view.commands) {
+    const inv = invocation(command);
+    if (!inv) continue;
+    if (aptSubcommand(inv) === 'update') state = 'kept';
+    else if (inv.name === 'rm' && rmOptions(command).recursive) {
+      for (const w of rmOptions(command).operands) {
+        const r = reaches(paths.resolve(w, command.start), APT_LISTS_DIR);
+        if (r === 'parent' || r === 'itself' || (r === 'inside' && /\*$/.test(w.raw))) state = 'removed';
+      }
+    }
+  }
+  return state;
 }
 
 /** Why the chain cannot take the lists out of its layers, or null. */
@@ -76,19 +102,22 @@ function listsProblem(runs: AptRun[]): Skip<AptSkipCode> | null {
   return null;
 }
 
-export const aptCache: Transform = {
+export const aptCache: Transform<AptSkipCode> = {
   meta: {
     id: 'apt-cache',
     title: 'Cache apt package lists and downloads across builds',
     description:
-      'buildkit mode: inserts, once per stage chain and before its first apt RUN, the RUN that removes ' +
-      "Docker's `docker-clean` hook and keeps downloaded packages; adds " +
-      '`--mount=type=cache,target=/var/cache/apt,sharing=locked` and ' +
-      '`--mount=type=cache,target=/var/lib/apt,sharing=locked` to every RUN that runs apt-get or apt; ' +
-      'removes `rm -rf /var/lib/apt/lists/*`, `apt-get clean` and `rm -rf /var/cache/apt/*` from those ' +
-      'RUNs. portable mode: appends `rm -rf /var/lib/apt/lists/*` to each RUN that runs ' +
-      '`apt-get update` and does not remove the lists. A chain where a RUN installs with lists fetched ' +
-      'by an earlier RUN is left alone (merge-apt-runs joins such RUNs first).',
+      'buildkit mode: adds `--mount=type=cache,target=/var/lib/apt/lists,sharing=locked` and ' +
+      '`--mount=type=cache,target=/var/cache/apt,sharing=locked` to every RUN that runs apt-get or apt, ' +
+      `gives each command that downloads packages \`${KEEP_ARCHIVES_OPTIONS.join(' ')}\` (the packages ` +
+      'stay in the cache, out of reach of the docker-clean hook, and apt\'s configuration in the image is ' +
+      "untouched), and removes what would empty the mounts (`rm -rf /var/lib/apt/lists/*`, `rm -rf " +
+      "/var/cache/apt/*`). apt's own state (/var/lib/apt/extended_states) stays in the image. portable " +
+      'mode: appends `rm -rf /var/lib/apt/lists/*` to each RUN that runs `apt-get update` and does not ' +
+      'remove the lists. Left alone: a chain where a RUN installs with lists fetched by an earlier RUN ' +
+      '(merge-apt-runs joins such RUNs first), and a RUN whose scripts may run apt unseen. When the image ' +
+      'the file ships kept its package lists, images built FROM it may install without `apt-get update`: ' +
+      'taking them out is a review fix.',
     why:
       'Without cache mounts every rebuild of an apt layer downloads the package index and every .deb ' +
       'again; without cleanup in the same RUN, the 20-40 MB of lists are baked into the image.',
@@ -99,11 +128,9 @@ export const aptCache: Transform = {
       before:
         'RUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
       after:
-        `${KEEP_CACHE_COMMENT}\nRUN rm -f /etc/apt/apt.conf.d/docker-clean; \\\n` +
-        `    echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache\n\n` +
-        'RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n' +
-        '    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n' +
-        '    apt-get update && apt-get install -y --no-install-recommends \\\n    curl\n',
+        'RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n' +
+        '    --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n' +
+        `    apt-get update && apt-get ${KEEP_ARCHIVES_OPTIONS.join(' ')} install -y --no-install-recommends \\\n    curl\n`,
     },
     skips: APT_SKIPS,
     cacheable: true,
@@ -128,9 +155,7 @@ export const aptCache: Transform = {
       if (fam.runs.length === 0) continue;
       const sudo = fam.runs.find((r) => r.invs.some((inv) => commandBase(inv.command.name) === 'sudo'));
       const problem: Skip<AptSkipCode> | null =
-        (fam.opaque
-          ? skip('opaque-run', `${quote(fam.opaque)} runs apt in a form whose commands cannot be read`)
-          : null) ??
+        (fam.opaque ? skip('opaque-run', `${quote(fam.opaque)} runs apt in a form whose commands cannot be read`) : null) ??
         (sudo
           ? skip(
               'sudo',
@@ -142,135 +167,164 @@ export const aptCache: Transform = {
         for (const r of fam.runs) report.skip(problem.code, problem.message, r.view.instr.start);
         continue;
       }
-      if (context.mode === 'buildkit') buildkit(model, fam.runs, report);
-      else portable(model, fam.runs, report);
+      for (const r of fam.runs) {
+        if (context.mode === 'buildkit') buildkit(model, r, report);
+        else portable(model, r, report);
+      }
     }
   },
 };
 
-function buildkit(model: DockerfileModel, runs: AptRun[], report: Report<AptSkipCode>): void {
-  const skipAll = (s: Skip) => {
-    for (const r of runs) report.skip(s.code as AptSkipCode, s.message, r.view.instr.start);
+/**
+ * Who, after a RUN that fetched the package lists and kept them, would miss them: a later RUN of
+ * the stages built on it that may run apt unseen (before the lists are fetched again or removed),
+ * or images built FROM the image the file ships. A skip, a review note, or null.
+ */
+function listsConsumers(model: DockerfileModel, run: Instruction): Skip<AptSkipCode> | { review: string } | null {
+  const stage = model.stages[run.stage];
+  for (const s of stagesBuiltOn(model, stage)) {
+    for (const i of s.instructions) {
+      if (i.index <= run.index || i.keyword !== 'RUN') continue;
+      const view = runView(model, i);
+      if (!view) continue;
+      for (const { command } of view.commands) {
+        const inv = invocation(command);
+        if (!inv) continue;
+        if (aptSubcommand(inv) === 'update') break;
+        if (mayRunAptUnseen(inv))
+          return skip(
+            'opaque-apt-consumer',
+            `${quote(i)} runs \`${inv.name}\`, which may run apt with the package lists this RUN keeps in the image`,
+          );
+      }
+      if (listsAfter(model, view) !== 'untouched') break;
+    }
+  }
+  // The shipped image: the last stage and the stages it is built from.
+  const last = model.stages[model.stages.length - 1];
+  const shipped = stageChain(model, last);
+  if (!shipped.includes(stage)) return null;
+  const later = shipped.flatMap((s) => s.instructions).filter((i) => i.keyword === 'RUN' && i.index > run.index);
+  for (const i of later) {
+    const view = runView(model, i);
+    if (view && listsAfter(model, view) !== 'untouched') return null;
+  }
+  return {
+    review:
+      'review: the image this file ships kept its package lists, and an image built FROM it may run `apt-get install` without `apt-get update`',
   };
-  const fp = frontendProblem(model);
-  if (fp) return skipAll(skip('old-frontend', fp));
-  const fixes: FixProposal[] = [];
-  for (const r of runs) {
-    const planned: PlannedRun = {
-      view: r.view,
-      ctx: runContext(model, r.view.instr),
-      uses: [
-        {
-          command: r.invs[0].command,
-          inv: r.invs[0],
-          caches: [
-            { label: 'the apt cache', target: APT_CACHE_DIR, sharing: 'locked', cleanedBy: 'apt-cache' },
-            { label: 'the apt lists', target: APT_STATE_DIR, sharing: 'locked', cleanedBy: 'apt-lists' },
-          ],
-          disablingWords: [],
-        },
-      ],
-    };
-    const outcome = planMounts(model, planned, { systemCache: true });
-    if (outcome !== null && isSkip(outcome)) {
-      // The keep-cache setting reaches every apt RUN of the chain: all get the mounts, or none does.
-      return skipAll({
-        code: outcome.code,
-        message: `${outcome.message} (line ${r.view.instr.startLine + 1}); every apt RUN of a stage chain needs the mounts, so none was changed`,
-      });
-    }
-    if (outcome) fixes.push(outcome);
-  }
-  // The keep-cache RUN: before the first apt RUN of each stage that does not inherit one.
-  const keeps = new Map<number, boolean>();
-  for (const r of runs) {
-    const stage = model.stages[r.view.instr.stage];
-    if (keeps.get(stage.index)) continue;
-    const before = stageChain(model, stage).flatMap((s) => s.instructions);
-    const upTo = before.slice(0, before.indexOf(r.view.instr));
-    const inherited = upTo.some(
-      (i) => i.keyword === 'RUN' && i.text.includes(DOCKER_CLEAN_HOOK),
-    );
-    // A chain shares one insertion: a stage built FROM a stage that gets one inherits it.
-    const ancestorGetsOne = stageChain(model, stage)
-      .slice(0, -1)
-      .some((s) => keeps.get(s.index));
-    keeps.set(stage.index, true);
-    if (inherited || ancestorGetsOne) continue;
-    const ctx = runContext(model, r.view.instr);
-    if (!ctx.user.root) {
-      return skipAll(
-        skip(
-          'non-root-user',
-          `the first apt RUN of the stage runs as \`${ctx.user.spec}\`, which cannot remove the docker-clean hook`,
-        ),
-      );
-    }
-    const at = model.lines.starts[commentBlockStart(model, r.view.instr)];
-    const edit: TextEdit = { start: at, end: at, text: keepCacheRun(model, r.view.instr) };
-    fixes.push({
-      message: `Inserted, before ${quote(r.view.instr)}, the RUN that removes the docker-clean hook so the apt cache mount keeps downloaded packages`,
-      safety: 'safe',
-      edits: [edit],
-      at: r.view.instr.start,
-    });
-  }
-  for (const f of fixes) report.fix(f);
 }
 
-function portable(model: DockerfileModel, runs: AptRun[], report: Report<AptSkipCode>): void {
-  for (const r of runs) {
-    const instr = r.view.instr;
-    if (!r.invs.some((inv) => aptSubcommand(inv) === 'update')) continue;
-    if (
-      existingMounts(instr).some(
-        (m) => m.type === 'cache' && (m.target === '/var/lib/apt' || m.target === '/var/lib/apt/lists'),
-      )
-    )
-      continue;
-    const anyListsRm = r.view.commands.some(({ command }) => {
-      const inv = invocation(command);
-      return (
-        inv?.name === 'rm' &&
-        command.args.some((a) => a.value !== null && a.value.startsWith('/var/lib/apt/lists'))
+/** Within a RUN: a script or wrapper that runs before the RUN's first `apt-get update` and may run apt. */
+function unseenAptBeforeUpdate(run: AptRun): Skip<AptSkipCode> | null {
+  for (const { command } of run.view.commands) {
+    const inv = invocation(command);
+    if (!inv) continue;
+    if (aptSubcommand(inv) === 'update') return null;
+    if (mayRunAptUnseen(inv))
+      return skip(
+        'opaque-apt-consumer',
+        `\`${inv.name}\` may run apt before this RUN fetches the package lists; with the lists in a cache it would find those of an earlier build`,
       );
-    });
-    if (anyListsRm) continue;
-    if (r.view.form !== 'shell') {
-      report.skip(
-        'not-appendable',
-        `${quote(instr)} is an ${r.view.form}-form RUN; the lists cleanup cannot be appended`,
-        instr.start,
-      );
-      continue;
-    }
-    const ctx = runContext(model, instr);
-    if (!ctx.user.root) {
-      report.skip('non-root-user', `${quote(instr)} runs as \`${ctx.user.spec}\`, who cannot remove the package lists`, instr.start);
-      continue;
-    }
-    const problem = checkAppendable(model, instr, r.view.script!, 'apt');
-    if (problem) {
-      report.skip(problem.code, problem.message, instr.start);
-      continue;
-    }
-    const at = contentEnd(model, instr);
-    report.fix({
-      message: `Appended \`rm -rf /var/lib/apt/lists/*\` to ${quote(instr)}, so the package lists never reach a layer`,
-      safety: 'safe',
-      edits: [
-        {
-          start: at,
-          end: at,
-          text: appendedCommands(
-            model,
-            instr,
-            ['rm -rf /var/lib/apt/lists/*'],
-            instr.startLine !== instr.endLine,
-          ),
-        },
-      ],
-      at: instr.start,
-    });
   }
+  return null;
+}
+
+function buildkit(model: DockerfileModel, r: AptRun, report: Report<AptSkipCode>): void {
+  const instr = r.view.instr;
+  // Only RUNs that fetch lists or download packages have anything to cache.
+  if (!r.invs.some((inv) => aptSubcommand(inv) === 'update' || downloadsPackages(inv))) return;
+  const fp = frontendProblem(model);
+  if (fp) return report.skip('old-frontend', fp, instr.start);
+  // Mounts over apt's directories other than the two this transform adds were set up by hand.
+  const own = new Set([APT_LISTS_DIR, APT_CACHE_DIR]);
+  const foreign = existingMounts(instr).find(
+    (m) =>
+      m.target === null ||
+      ((m.target.startsWith(APT_STATE_DIR) || m.target.startsWith(APT_CACHE_DIR)) && !(m.type === 'cache' && own.has(m.target))),
+  );
+  if (foreign)
+    return report.skip('apt-already-cached', `${quote(instr)} already mounts ${foreign.target ?? 'a variable target'}`, instr.start);
+  const user = runContext(model, instr).user;
+  if (!user.root)
+    return report.skip('non-root-user', `${quote(instr)} runs as \`${user.spec}\`, who cannot run apt`, instr.start);
+  const unseen = unseenAptBeforeUpdate(r);
+  if (unseen) return report.skip(unseen.code, unseen.message, instr.start);
+  // Already mounted (an earlier pass): the lists are out of the layer; only what is left to do counts.
+  const mountedLists = existingMounts(instr).some((m) => m.type === 'cache' && m.target === APT_LISTS_DIR);
+  const keeps = !mountedLists && listsAfter(model, r.view) === 'kept';
+  const consumers = keeps ? listsConsumers(model, instr) : null;
+  if (consumers && 'code' in consumers) return report.skip(consumers.code, consumers.message, instr.start);
+  const planned: PlannedRun = {
+    view: r.view,
+    ctx: runContext(model, instr),
+    uses: [
+      {
+        command: r.invs[0].command,
+        inv: r.invs[0],
+        caches: [
+          { label: 'the apt package lists', target: APT_LISTS_DIR, sharing: 'locked' },
+          { label: 'the apt package cache', target: APT_CACHE_DIR, sharing: 'locked', content: KEPT_ARCHIVES_DIR },
+        ],
+        disablingWords: [],
+      },
+    ],
+  };
+  const outcome = planMounts(model, planned, { systemCache: true });
+  if (outcome === null) return;
+  if (isSkip(outcome)) return report.skip(outcome.code as CacheSkipCode, outcome.message, instr.start);
+  // Downloaded packages go to a directory of the cache that docker-clean does not empty.
+  const downloading = r.invs.filter((inv) => downloadsPackages(inv) && !setsArchivesDir(inv));
+  for (const inv of downloading) outcome.edits.push(insertWordsAfter(r.view, inv.command, null, KEEP_ARCHIVES_OPTIONS));
+  if (downloading.length > 0)
+    outcome.message += `; apt keeps the packages it downloads in ${KEPT_ARCHIVES_DIR} of the cache (options on the command line; apt's configuration is unchanged)`;
+  if (consumers) {
+    outcome.safety = 'review';
+    outcome.message += `; ${consumers.review}`;
+  }
+  report.fix(outcome);
+}
+
+function portable(model: DockerfileModel, r: AptRun, report: Report<AptSkipCode>): void {
+  const instr = r.view.instr;
+  if (!r.invs.some((inv) => aptSubcommand(inv) === 'update')) return;
+  if (
+    existingMounts(instr).some(
+      (m) => m.type === 'cache' && (m.target === APT_STATE_DIR || m.target === APT_LISTS_DIR),
+    )
+  )
+    return;
+  if (listsAfter(model, r.view) !== 'kept') return;
+  if (r.view.form !== 'shell')
+    return report.skip(
+      'not-appendable',
+      `${quote(instr)} is an ${r.view.form}-form RUN; the lists cleanup cannot be appended`,
+      instr.start,
+    );
+  const ctx = runContext(model, instr);
+  if (!ctx.user.root)
+    return report.skip(
+      'non-root-user',
+      `${quote(instr)} runs as \`${ctx.user.spec}\`, who cannot remove the package lists`,
+      instr.start,
+    );
+  const problem = checkAppendable(model, instr, r.view.script!, 'apt');
+  if (problem) return report.skip(problem.code, problem.message, instr.start);
+  const consumers = listsConsumers(model, instr);
+  if (consumers && 'code' in consumers) return report.skip(consumers.code, consumers.message, instr.start);
+  const at = contentEnd(model, instr);
+  report.fix({
+    message:
+      `Appended \`rm -rf /var/lib/apt/lists/*\` to ${quote(instr)}, so the package lists never reach a layer` +
+      (consumers ? `; ${consumers.review}` : ''),
+    safety: consumers ? 'review' : 'safe',
+    edits: [
+      {
+        start: at,
+        end: at,
+        text: appendedCommands(model, instr, ['rm -rf /var/lib/apt/lists/*'], instr.startLine !== instr.endLine),
+      },
+    ],
+    at: instr.start,
+  });
 }

@@ -15,6 +15,8 @@ import { isSkip, skip, type Outcome, type Skip, type TextEdit, type Transform } 
 import { appendedCommands, checkAppendable, contentEnd, quote, removeInstruction } from '../src/rewrite/edit.js';
 import { copyArgs } from '../src/dockerfile/copy-args.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
+import { reaches } from '../src/dockerfile/run-paths.js';
+import { deletesCommentLine } from '../src/rewrite/cache-mounts.js';
 import { CACHE_LABEL, cacheCleaned, cacheDirsOf, cachesCovered, cachesWritten, type CacheKind } from '../src/tools/caches.js';
 import { invocation, invocations } from '../src/tools/command.js';
 import { downloadedFiles } from '../src/tools/download.js';
@@ -317,8 +319,10 @@ function copyMayWrite(
     // Relative to WORKDIR: it can only land on a relative file target (caches live at absolute paths).
     return targets.some((t) => t.kind === 'file');
   }
+  // The removal (a glob or a parent too) reaches what the COPY writes, or inside it.
   const paths = [...cacheDirs, ...targets.flatMap((t) => (t.kind === 'file' ? [t.path] : []))];
-  return paths.some((p) => p === d || p.startsWith(d.endsWith('/') ? d : d + '/') || d.startsWith(p + '/'));
+  const written = d.replace(/^~/, '/root');
+  return paths.some((p) => reaches(p.replace(/^~/, '/root'), written) !== 'none');
 }
 
 function planFold(
@@ -465,6 +469,11 @@ function planFold(
         cleanup.steps[0].step.pipeline.start,
       ).start;
       removal = { start: from, end: body.sourceAt(cleanup.restStart), text: '' };
+      if (deletesCommentLine(model, removal))
+        return skip(
+          'cleanup-not-separable',
+          'a comment line sits between the cleanup and the rest of its RUN, and a comment goes only with its whole RUN',
+        );
     }
   }
   const multiline = creator.startLine !== creator.endLine || between.length > 0 || cleanup.shape === 'whole';

@@ -6,7 +6,14 @@
  */
 import type { DockerfileModel } from '../src/core/model.js';
 import { isSkip, skip, type FixProposal, type Skip, type Transform } from '../src/core/transform.js';
-import { CACHE_SKIPS, findRuns, planMounts, type CacheToolSpec, type PlannedRun } from '../src/rewrite/cache-mounts.js';
+import {
+  CACHE_SKIPS,
+  findRuns,
+  planMounts,
+  type CacheSkipCode,
+  type CacheToolSpec,
+  type PlannedRun,
+} from '../src/rewrite/cache-mounts.js';
 import { quote } from '../src/rewrite/edit.js';
 import { familyRoot } from '../src/dockerfile/run-context.js';
 import { runView } from '../src/dockerfile/run-view.js';
@@ -125,7 +132,7 @@ export const goCache: Transform = {
     for (const [family, runs] of byFamily) {
       const blocked = modulesNeededLater(model, family);
       const outcomes = runs.map((r) => planMounts(model, r));
-      const firstSkip = outcomes.find((o): o is Skip => o !== null && isSkip(o));
+      const firstSkip = outcomes.find((o): o is Skip<CacheSkipCode> => o !== null && isSkip(o));
       if (blocked || firstSkip) {
         const why = blocked ?? firstSkip!;
         for (const r of runs) {
@@ -139,7 +146,15 @@ export const goCache: Transform = {
         }
         continue;
       }
-      for (const o of outcomes) if (o) report.fix(o as FixProposal);
+      // The modules are needed by every Go RUN of the chain: a review fix holds back the others.
+      const review = outcomes.find((o) => o !== null && !isSkip(o) && o.safety === 'review') as FixProposal | undefined;
+      for (const o of outcomes) {
+        if (!o) continue;
+        const fix = o as FixProposal;
+        if (review && fix.safety === 'safe')
+          report.fix({ ...fix, safety: 'review', message: `${fix.message}; review: applied together with ${quote(runs[outcomes.indexOf(review)].view.instr)}, which is a review fix` });
+        else report.fix(fix);
+      }
     }
   },
 };

@@ -13,7 +13,7 @@ import { invocation } from '../src/tools/command.js';
 import {
   NPM_INSTALLS,
   PNPM_INSTALLS,
-  YARN_INSTALLS,
+  yarnInstalls,
   nodeSubcommand,
   npmCacheDir,
   pnpmStoreDir,
@@ -31,7 +31,7 @@ const spec = (model: DockerfileModel): CacheToolSpec => ({
         disablingWords: [],
       };
     }
-    if (inv.name === 'yarn' && (sub === undefined || (sub !== null && YARN_INSTALLS.has(sub)))) {
+    if (yarnInstalls(inv)) {
       return {
         command: inv.command,
         caches: [{ label: 'the yarn cache', target: yarnCacheDir(ctx, inv, model), cleanedBy: 'yarn-cache' }],

@@ -6,8 +6,9 @@
  */
 import type { Transform } from '../src/core/transform.js';
 import type { TextEdit } from '../src/core/transform.js';
+import { laterUse } from '../src/dockerfile/later-uses.js';
 import {
-  cleanupsFor,
+  cacheRemovals,
   CACHE_SKIPS,
   findRuns,
   planMounts,
@@ -17,8 +18,9 @@ import {
 } from '../src/rewrite/cache-mounts.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
 import { argWord, wordsWithValue } from '../src/tools/command.js';
-import { normalizePath } from '../src/tools/paths.js';
 import {
+  isPipNoCacheOption,
+  POETRY_CACHE_SUBDIRS,
   PIP_CACHING,
   pipArgs,
   pipCacheDir,
@@ -39,7 +41,11 @@ const spec: CacheToolSpec = {
       const sub = pipSubcommandIndex(inv);
       if (sub === -1 || !PIP_CACHING.has(inv.args[sub]!)) return null;
       const cache: CacheUse = { label: 'the pip cache', target: pipCacheDir(ctx, inv), cleanedBy: 'pip-cache' };
-      return { command: inv.command, caches: [cache], disablingWords: wordsWithValue(inv, '--no-cache-dir') };
+      return {
+        command: inv.command,
+        caches: [cache],
+        disablingWords: inv.command.args.filter((w) => isPipNoCacheOption(w.value)),
+      };
     }
     if (uvInstalls(inv)) {
       return {
@@ -49,11 +55,12 @@ const spec: CacheToolSpec = {
       };
     }
     if (poetryInstalls(inv)) {
-      return {
-        command: inv.command,
-        caches: [{ label: 'the poetry cache', target: poetryCacheDir(ctx, inv) }],
-        disablingWords: wordsWithValue(inv, '--no-cache'),
-      };
+      const dir = poetryCacheDir(ctx, inv);
+      const caches: CacheUse[] =
+        typeof dir === 'string'
+          ? POETRY_CACHE_SUBDIRS.map((sub) => ({ label: 'the poetry cache', target: `${dir}/${sub}` }))
+          : [{ label: 'the poetry cache', target: dir }];
+      return { command: inv.command, caches, disablingWords: wordsWithValue(inv, '--no-cache') };
     }
     return null;
   },
@@ -114,12 +121,21 @@ export const pipCache: Transform = {
       let purged = '';
       const target = pips[0].caches[0].target;
       if (typeof target === 'string') {
-        const cleanups = cleanupsFor(run.view, [normalizePath(target)], ['pip-cache']);
+        // Nothing is cached any more: what reads the cache, or removes it without -f, would fail.
+        const lastPip = Math.max(...pips.map((u) => u.command.end));
+        const use = laterUse(model, run.view.instr, target, { after: lastPip });
+        if (use) {
+          const where = use.instr === run.view.instr ? 'the RUN itself' : quote(use.instr);
+          if (use.kind === 'strict-rm')
+            report.skip('later-removal-fails', `${where} removes \`${use.what}\` without -f, which fails once pip caches nothing`, run.view.instr.start);
+          else if (use.kind === 'reads')
+            report.skip('read-later', `${where} reads \`${use.what}\`, which pip would no longer write`, run.view.instr.start);
+          if (use.kind !== 'mkdir') continue;
+        }
+        const cleanups = cacheRemovals(run.view, run.ctx, [{ target, content: target, cleanedBy: 'pip-cache' }]);
         const removal =
-          cleanups.operands.length === 0 && cleanups.steps.length > 0
-            ? removeSteps(run.view, cleanups.steps)
-            : null;
-        if (removal && 'edits' in removal && cleanups.steps.length > 0) {
+          cleanups.operands.length === 0 && cleanups.steps.length > 0 ? removeSteps(run.view, cleanups.steps) : null;
+        if (removal && 'edits' in removal) {
           edits.push(...removal.edits);
           purged = '; removed the pip cache cleanup it makes unnecessary';
         }

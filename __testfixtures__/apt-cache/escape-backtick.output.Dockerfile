@@ -1,10 +1,6 @@
 # escape=`
 FROM debian:bookworm-slim
-# Required: disable the Docker-specific hook that wipes apt's cache after install
-RUN rm -f /etc/apt/apt.conf.d/docker-clean; `
-    echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache
-
-RUN --mount=type=cache,target=/var/cache/apt,sharing=locked `
-    --mount=type=cache,target=/var/lib/apt,sharing=locked `
-    apt-get update && apt-get install -y `
+RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked `
+    --mount=type=cache,target=/var/cache/apt,sharing=locked `
+    apt-get update && apt-get -o Dir::Cache::Archives=/var/cache/apt/dockerfix-archives/ -o APT::Keep-Downloaded-Packages=true install -y `
     curl

@@ -123,7 +123,7 @@ const KNOWN_KEYWORDS = new Set([
 
 const POSIX_SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const WINDOWS_IMAGE =
-  /(^|[/:])(windows|nanoserver|servercore|windowsservercore)([-:/]|$)|mcr\.microsoft\.com\/windows/i;
+  /(^|[/:-])(windows|nanoserver|servercore|windowsservercore|ltsc20\d\d)([-:/.]|$)|mcr\.microsoft\.com\/windows/i;
 
 /**
  * Parse a Dockerfile. Throws InputError for text that is not a Dockerfile BuildKit would accept

@@ -7,6 +7,7 @@ import { joinContinuations, type DockerfileModel, type Instruction, type Stage }
 import { rememberedByText } from './instruction-memo.js';
 import { readAccountCommand, type User } from '../tools/accounts.js';
 import { skip, type Skip } from '../core/transform.js';
+import { globalArgs, imageFacts, resolvedBaseImage, type BaseImageFacts } from './base-images.js';
 
 export type { User };
 
@@ -23,6 +24,15 @@ export interface RunContext {
   user: { root: true } | { root: false; spec: string; user: User | null };
   /** The stage chain's root base image, as written. */
   baseImage: string;
+  /** That image with build arguments read as their defaults, and what is known about it (null: nothing). */
+  base: { image: string | null; facts: BaseImageFacts | null };
+  /** The user is known: the file sets it (USER), or the base image is one whose user is known. */
+  userKnown: boolean;
+  /**
+   * Build arguments in scope with their defaults (null without one). They can be overridden at
+   * build time: read them only where a default is as good as a value (names of files to remove).
+   */
+  argDefaults: Map<string, string | null>;
 }
 
 /** The stages a stage is built from, root first, ending with the stage itself. */
@@ -44,6 +54,7 @@ export function familyRoot(model: DockerfileModel, stage: Stage): number {
 interface State {
   env: Map<string, string | null>;
   args: Set<string>;
+  argDefaults: Map<string, string | null>;
   userSpec: string | null;
   users: Map<string, User>;
   groups: Map<string, number>;
@@ -61,6 +72,7 @@ function ownVariables(state: State): void {
   if (!state.shared) return;
   state.env = new Map(state.env);
   state.args = new Set(state.args);
+  state.argDefaults = new Map(state.argDefaults);
   state.shared = false;
 }
 
@@ -81,28 +93,37 @@ export function runContext(model: DockerfileModel, instr: Instruction): RunConte
 function computeContexts(model: DockerfileModel): Map<Instruction, RunContext> {
   const out = new Map<Instruction, RunContext>();
   const endStates: State[] = [];
+  const globals = globalArgs(model);
   for (const stage of model.stages) {
     const parentEnd = stage.parent !== null ? endStates[stage.parent] : undefined;
+    const root = stageChain(model, stage)[0];
+    const image = resolvedBaseImage(model, root);
+    const facts = image === null ? null : imageFacts(image);
     const state: State = parentEnd
       ? cloneState(parentEnd)
       : {
-          env: new Map(),
+          env: new Map(Object.entries(facts?.env ?? {})),
           args: new Set(),
+          argDefaults: new Map(),
           userSpec: null,
           users: new Map(),
           groups: new Map(),
           shared: false,
         };
-    const baseImage = stageChain(model, stage)[0].base;
+    const base = { image, facts };
     for (const i of stage.instructions) {
-      if (i.keyword === 'RUN') out.set(i, snapshot(state, baseImage));
+      if (i.keyword === 'RUN') out.set(i, snapshot(state, root.base, base));
       if (i.keyword === 'ENV') {
         ownVariables(state);
         for (const [k, v] of parseKeyValues(model, i))
           state.env.set(k, v === null ? null : expand(v, state.env));
       } else if (i.keyword === 'ARG') {
         ownVariables(state);
-        for (const [k] of parseKeyValues(model, i)) state.args.add(k);
+        for (const [k, v] of parseKeyValues(model, i)) {
+          state.args.add(k);
+          // A stage's `ARG NAME` without a value takes the global default.
+          state.argDefaults.set(k, v !== null ? v : (globals.get(k) ?? null));
+        }
       } else if (i.keyword === 'USER') {
         state.userSpec = argsText(model, i).trim();
       } else if (i.keyword === 'RUN' && ACCOUNT_HINT.test(i.text)) {
@@ -117,16 +138,24 @@ function computeContexts(model: DockerfileModel): Map<Instruction, RunContext> {
   return out;
 }
 
-function snapshot(state: State, baseImage: string): RunContext {
+function snapshot(state: State, baseImage: string, base: RunContext['base']): RunContext {
   state.shared = true;
-  const { env, args } = state;
+  const { env, args, argDefaults } = state;
   const spec = state.userSpec;
-  if (spec === null || isRootSpec(spec)) return { env, args, user: { root: true }, baseImage };
+  const common = { env, args, argDefaults, baseImage, base };
+  if (spec === null) {
+    const u = base.facts?.user;
+    if (u && !u.root) {
+      const user = { name: u.name, uid: u.uid, gid: u.gid, home: u.home };
+      return { ...common, user: { root: false, spec: u.name, user }, userKnown: true };
+    }
+    return { ...common, user: { root: true }, userKnown: base.facts !== null };
+  }
+  if (isRootSpec(spec)) return { ...common, user: { root: true }, userKnown: true };
   return {
-    env,
-    args,
+    ...common,
     user: { root: false, spec, user: resolveUser(spec, state.users, state.groups) },
-    baseImage,
+    userKnown: true,
   };
 }
 

@@ -17,6 +17,8 @@ export interface RunView {
   commands: { command: SimpleCommand; isolated: boolean }[];
   /** Source range of a range of the view's own offsets. */
   toSource(start: number, end: number): { start: number; end: number };
+  /** The file's escape character (line continuations). */
+  escape: string;
 }
 
 /** The view of a RUN, or null when its commands cannot be read (non-POSIX shell, opaque heredoc, bad JSON). */
@@ -33,6 +35,7 @@ export function runView(model: DockerfileModel, instr: Instruction): RunView | n
       script,
       commands: script.allCommands,
       toSource: (s, e) => toSource(body, s, e),
+      escape: model.escape,
     };
   }
   if (run.form === 'heredoc') {
@@ -50,6 +53,7 @@ export function runView(model: DockerfileModel, instr: Instruction): RunView | n
       script,
       commands: script.allCommands,
       toSource: (s, e) => ({ start: bodyStart + s, end: bodyStart + e }),
+      escape: model.escape,
     };
   }
   // Exec form: the JSON array is one command, no shell in between.
@@ -71,6 +75,7 @@ export function runView(model: DockerfileModel, instr: Instruction): RunView | n
     script: null,
     commands: [{ command, isolated: false }],
     toSource: (s, e) => ({ start: s, end: e }),
+    escape: model.escape,
   };
 }
 
@@ -127,6 +132,19 @@ export function insertWordAfter(
   return { start: s, end: s, text: ` ${value}` };
 }
 
+/** Insert words right after another word (or after the command name when `after` is null). */
+export function insertWordsAfter(
+  view: RunView,
+  command: SimpleCommand,
+  after: Word | null,
+  values: readonly string[],
+): TextEdit {
+  const at = after ? after.end : command.nameEnd;
+  if (view.form === 'exec') return { start: at, end: at, text: values.map((v) => `, ${JSON.stringify(v)}`).join('') };
+  const s = view.toSource(at - 1, at).end;
+  return { start: s, end: s, text: values.map((v) => ` ${v}`).join('') };
+}
+
 /** Is `set -e` (or `-eux`, `-o errexit`) in force at the top level before this offset? */
 export function errexitBefore(script: ShellScript, offset: number): boolean {
   for (const { command, isolated } of script.allCommands) {
@@ -167,6 +185,7 @@ export function removeSteps(view: RunView, remove: Step[]): { edits: TextEdit[] 
       return { problem: 'it is joined to its neighbours by `||` or `&`' };
     }
     const wholeLines = view.form === 'heredoc' ? heredocLines(view, steps, i, j) : null;
+    const before = edits.length;
     if (wholeLines) {
       edits.push(wholeLines);
     } else if (i === 0) {
@@ -200,9 +219,88 @@ export function removeSteps(view: RunView, remove: Step[]): { edits: TextEdit[] 
         return { problem: 'its connectors cannot be kept as they are' };
       }
     }
+    // A comment line of the RUN inside what goes stays: it documents a command that stays.
+    if (view.form === 'shell' && edits.slice(before).some((e) => coversCommentLine(view, e))) {
+      const joiner = connectors[0];
+      const safe =
+        i === j && (joiner === '&&' || joiner === ';') && connectors.every((c) => c === joiner)
+          ? commentKeepingRemoval(view, steps, i, joiner)
+          : null;
+      if (!safe) return { problem: 'a comment line of the RUN sits inside what would be removed' };
+      edits.splice(before, edits.length - before, ...safe);
+    }
     i = j;
   }
   return { edits };
+}
+
+/** Does a deletion in the RUN's source take a whole comment line (one inside the continuation)? */
+function coversCommentLine(view: RunView, e: TextEdit): boolean {
+  const text = view.instr.text.slice(e.start - view.instr.start, e.end - view.instr.start);
+  return /\n[ \t]*#/.test(text);
+}
+
+/**
+ * Remove step i by whole lines, leaving the comment lines around it in place: it must sit on its
+ * own line with exactly one connector beside it (`    && rm … \`, `    rm … && \`, `    rm …; \`),
+ * or be the first step on the RUN line. Null when the layout is another one.
+ */
+function commentKeepingRemoval(view: RunView, steps: Step[], i: number, joiner: '&&' | ';'): TextEdit[] | null {
+  const text = view.instr.text;
+  const base = view.instr.start;
+  const esc = view.escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  const c = joiner === '&&' ? '&&' : ';';
+  const src = (offset: number) => view.toSource(offset, offset + 1).start - base;
+  const srcEnd = (offset: number) => view.toSource(offset - 1, offset).end - base;
+  const lineStart = (p: number) => text.lastIndexOf('\n', p - 1) + 1;
+  const lineEnd = (p: number) => {
+    const n = text.indexOf('\n', p);
+    return n === -1 ? text.length : n;
+  };
+  const contentEnd = (p: number) => (text[lineEnd(p) - 1] === '\r' ? lineEnd(p) - 1 : lineEnd(p));
+  const a = src(steps[i].pipeline.start);
+  const b = srcEnd(steps[i].pipeline.end);
+  const first = lineStart(a);
+  const last = contentEnd(b);
+  const lead = text.slice(first, a);
+  const tail = text.slice(b, last);
+  const prefixStyle = new RegExp(`^[ \\t]*${c}[ \\t]*$`).test(lead) && new RegExp(`^[ \\t]*(${esc}[ \\t]*)?$`).test(tail);
+  const suffixStyle = /^[ \t]*$/.test(lead) && new RegExp(`^[ \\t]*${c}[ \\t]*${esc}[ \\t]*$`).test(tail);
+  const edit = (start: number, end: number): TextEdit => ({ start: base + start, end: base + end, text: '' });
+  const next = steps[i + 1];
+  if (i === 0) {
+    // The first command, on the RUN line: keep `RUN \`, drop the command and the `&&` that joins the next.
+    if (!next) return null;
+    const escAt = text.lastIndexOf(view.escape, last);
+    const joinsOnThisLine = new RegExp(`^[ \\t]*${c}[ \\t]*${esc}[ \\t]*$`).test(tail);
+    const joinsOnNextLine = new RegExp(`^[ \\t]*${esc}[ \\t]*$`).test(tail);
+    const n = src(next.pipeline.start);
+    if (joinsOnThisLine) return [edit(a, escAt)];
+    if (!joinsOnNextLine) return null;
+    const amp = text.lastIndexOf(c, n);
+    if (amp < last || !new RegExp(`^${c}[ \\t]*$`).test(text.slice(amp, n))) return null;
+    return [edit(a, escAt), edit(amp, n)];
+  }
+  const prevEnd = srcEnd(steps[i - 1].pipeline.end);
+  if (prevEnd >= first) return null;
+  const prevLineEnd = contentEnd(prevEnd);
+  const prevTail = text.slice(prevEnd, prevLineEnd);
+  const lineBreakAfter = lineEnd(last) < text.length ? lineEnd(last) + 1 : lineEnd(last);
+  if (next) {
+    const n = src(next.pipeline.start);
+    const between = text.slice(lineBreakAfter, n);
+    const nextHasConnector = new RegExp(`${c}[ \\t]*$`).test(between);
+    if (prefixStyle && nextHasConnector) return [edit(first, lineBreakAfter)];
+    if (suffixStyle && !nextHasConnector && new RegExp(`${c}[ \\t]*$`).test(prevTail.replace(new RegExp(`[ \\t]*${esc}[ \\t]*$`), '')))
+      return [edit(first, lineBreakAfter)];
+    return null;
+  }
+  // The last command: the RUN now ends on the line before it; the comments stay after it.
+  if (!prefixStyle && !suffixStyle) return null;
+  const prevJoin = prefixStyle ? new RegExp(`^[ \\t]*${esc}[ \\t]*$`) : new RegExp(`^[ \\t]*${c}[ \\t]*${esc}[ \\t]*$`);
+  if (!prevJoin.test(prevTail)) return null;
+  const beforeFirst = first > 0 && text[first - 2] === '\r' ? first - 2 : first - 1;
+  return [edit(prevEnd, prevLineEnd), edit(beforeFirst, last)];
 }
 
 /**

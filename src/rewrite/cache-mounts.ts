@@ -4,16 +4,24 @@
  * and environment of the RUN, and in buildkit mode add `--mount=type=cache` for it and take out
  * what would defeat the mount (`--no-cache-dir`, `rm -rf` of the cache, `pip cache purge`, …).
  */
-import type { DockerfileModel } from '../core/model.js';
-import { soleCommand, type SimpleCommand, type Step, type Word } from '../shell/index.js';
+import type { DockerfileModel, Stage } from '../core/model.js';
+import { commandBase, soleCommand, type SimpleCommand, type Step, type Word } from '../shell/index.js';
 import { isSkip, skip, type Outcome, type Report, type Skip, type TextEdit } from '../core/transform.js';
 import { quote } from './edit.js';
 import { existingMounts, frontendProblem } from '../dockerfile/mounts.js';
 import { addMounts, cacheMountFlag } from './mount-flags.js';
-import { cacheCleaned, type CacheKind } from '../tools/caches.js';
+import {
+  CACHE_LOCATION_VARIABLES,
+  cacheCleaned,
+  cacheDirsRemovedBy,
+  readsCacheOffline,
+  type CacheKind,
+} from '../tools/caches.js';
 import { invocation, type Invocation } from '../tools/command.js';
-import { globBase, normalizePath } from '../tools/paths.js';
-import { type CachePath, type RunContext, runContext } from '../dockerfile/run-context.js';
+import { normalizePath } from '../tools/paths.js';
+import { homeOf, stageChain, type CachePath, type RunContext, runContext } from '../dockerfile/run-context.js';
+import { laterUse, stagesBuiltOn } from '../dockerfile/later-uses.js';
+import { reaches, rmOptions, RunPaths } from '../dockerfile/run-paths.js';
 import { removeSteps, removeWord, runView, type RunView } from '../dockerfile/run-view.js';
 
 /** Skip codes of the cache-mount driver and the tool modules' cache locations, with their meaning. */
@@ -25,6 +33,13 @@ export const CACHE_SKIPS = {
   'cache-disabled-by-env': 'an environment variable disables the cache, so a mount would not be used',
   'target-mounted': 'the cache directory is already mounted with another mount type',
   'cleanup-not-separable': 'a cache cleanup cannot be taken out without changing the exit status of the RUN',
+  'removes-mount-point':
+    'the RUN removes the cache directory or a directory that holds it (`rm -rf ~/.cache`, `/var/cache/*`): with a mount there the removal fails (device busy)',
+  'removal-unknown': 'the RUN removes a path built from a variable whose value the file does not tell',
+  'read-later': 'something after the RUN (a later RUN, a COPY --from, CMD) reads the cache directory, which a mount leaves empty in the image',
+  'later-removal-fails': 'a later `rm` without -f removes files in the cache directory, and fails once a mount leaves it empty',
+  'mount-parent-created': 'a `mkdir` without -p creates the cache directory or a parent, which the mount makes exist first',
+  'windows-stage': 'the stage builds on Windows, where RUN --mount does not work',
 } as const;
 export type CacheSkipCode = keyof typeof CACHE_SKIPS;
 
@@ -37,6 +52,8 @@ export interface CacheUse {
   sharing?: 'locked';
   /** Cleanup commands of this cache kind (`pip cache purge`). */
   cleanedBy?: CacheKind;
+  /** What the cache keeps, when it is only a part of the target (apt's archives); default: the target. */
+  content?: string;
 }
 
 /** One command that uses caches, and the words that disable them (removed in buildkit mode). */
@@ -82,63 +99,154 @@ export function findRuns(model: DockerfileModel, spec: CacheToolSpec): PlannedRu
   return out;
 }
 
-/**
- * What empties the given cache targets (or kinds) in a RUN: whole top-level steps (`apt-get clean`,
- * `rm -rf /var/lib/apt/lists/*`), and single `rm` operands where the same `rm` removes other paths too.
- */
-export function cleanupsFor(
-  view: RunView,
-  targets: string[],
-  kinds: CacheKind[],
-): { steps: Step[]; operands: { command: SimpleCommand; word: Word }[] } {
-  const steps: Step[] = [];
-  const operands: { command: SimpleCommand; word: Word }[] = [];
-  if (!view.script) return { steps, operands };
-  const inside = (w: Word) => {
-    const v = w.value ?? (/^(\$HOME|\$\{HOME\})\//.test(w.raw) ? w.raw : null);
-    if (v === null) return false;
-    const p = globBase(normalizePath(v));
-    return targets.some((t) => p === t || p.startsWith(t + '/'));
-  };
-  for (const step of view.script.steps) {
-    const cmd = soleCommand(step);
-    if (!cmd || cmd.assignments.length > 0 || cmd.hasRedirect) continue;
-    const inv = invocation(cmd);
-    if (!inv) continue;
-    const cleaned = cacheCleaned(inv);
-    if (cleaned && kinds.includes(cleaned)) {
-      steps.push(step);
-      continue;
-    }
-    if (inv.name !== 'rm' || inv.args.length !== cmd.args.length) continue;
-    const paths = cmd.args.filter((a) => !(a.value !== null && /^-/.test(a.value)));
-    const mine = paths.filter(inside);
-    if (mine.length === 0) continue;
-    if (mine.length === paths.length) steps.push(step);
-    else for (const word of mine) operands.push({ command: cmd, word });
-  }
-  return { steps, operands };
+/** Commands that remove what a cache keeps, and what stands in the way of a mount. */
+interface CacheRemovals {
+  /** Whole top-level steps that only clean the caches. */
+  steps: Step[];
+  /** `rm` operands that only clean the caches, where the same `rm` removes other paths too. */
+  operands: { command: SimpleCommand; word: Word }[];
+  /** A removal that reaches the mount point and cannot be taken out, or cannot be told. */
+  problem: Skip<CacheSkipCode> | null;
 }
 
 /**
- * Buildkit mode for one RUN: the mounts it lacks, the disabling words and cleanup steps removed.
- * `extraCleanupTargets` are directories whose removal inside the RUN would wipe a mounted cache.
+ * Read every removal of the RUN against the cache targets, as the shell runs it (variables, `~`,
+ * globs that skip dot-names). Removing what a cache keeps would empty it every build: the command
+ * goes when it only does that. Removing the mount point or a directory above it fails the build
+ * (the mount point is busy): it goes when it removes only the mount point, else no mount.
+ */
+export function cacheRemovals(
+  view: RunView,
+  ctx: RunContext,
+  caches: readonly { target: string; content: string; cleanedBy?: CacheKind }[],
+): CacheRemovals {
+  const out: CacheRemovals = { steps: [], operands: [], problem: null };
+  if (caches.length === 0) return out;
+  const paths = new RunPaths(view, ctx);
+  const topLevel = new Map<SimpleCommand, Step>();
+  for (const step of view.script?.steps ?? []) {
+    const cmd = soleCommand(step);
+    if (cmd && cmd.assignments.length === 0 && !cmd.hasRedirect) topLevel.set(cmd, step);
+  }
+  const kinds = caches.flatMap((c) => (c.cleanedBy ? [c.cleanedBy] : []));
+  const fail = (code: CacheSkipCode, message: string) => {
+    out.problem ??= skip(code, message);
+  };
+  for (const { command } of view.commands) {
+    const inv = invocation(command);
+    if (!inv) continue;
+    const step = topLevel.get(command);
+    const cleaned = cacheCleaned(inv);
+    if (cleaned && kinds.includes(cleaned)) {
+      if (step) out.steps.push(step);
+      continue;
+    }
+    const removedDirs = cacheDirsRemovedBy(inv, ctx);
+    if (removedDirs.length > 0) {
+      let mine = false;
+      for (const dir of removedDirs) {
+        for (const c of caches) {
+          const r = dir === null ? 'unknown' : reaches(dir, c.target);
+          if (r === 'none') continue;
+          mine = true;
+          if (r === 'parent' || r === 'unknown' || !step)
+            fail('removes-mount-point', `\`${oneLine(view, command)}\` removes ${c.target}, where the cache would be mounted`);
+        }
+      }
+      if (mine && step) out.steps.push(step);
+      continue;
+    }
+    if (inv.name !== 'rm' || inv.args.length !== command.args.length) continue;
+    const { recursive, operands } = rmOptions(command);
+    const cleans: Word[] = [];
+    let mountPoint: Word | null = null;
+    for (const w of operands) {
+      const p = paths.resolve(w, command.start);
+      let cleansCache = false;
+      for (const c of caches) {
+        const r = reaches(p, c.target);
+        // Without -r, rm removes files only: it cannot reach a directory.
+        if (!recursive && r !== 'inside') continue;
+        if (r === 'unknown') {
+          fail('removal-unknown', `\`rm ${w.raw}\` removes a path the file does not tell, which could hold ${c.target}`);
+        } else if (r === 'parent') {
+          fail('removes-mount-point', `\`rm ${w.raw}\` removes ${c.target}, where the cache would be mounted, with more`);
+        } else if (r === 'itself') {
+          cleansCache = true;
+          mountPoint = w;
+        } else if (r === 'inside' && reaches(p, c.content) !== 'none') {
+          cleansCache = true;
+        }
+      }
+      if (cleansCache) cleans.push(w);
+    }
+    if (cleans.length === 0) continue;
+    if (cleans.length === operands.length && step) {
+      out.steps.push(step);
+    } else if (cleans.length < operands.length) {
+      for (const word of cleans) out.operands.push({ command, word });
+    } else if (mountPoint) {
+      // Inside an if/for/subshell: emptying the cache there is only wasted, removing the mount point fails.
+      fail('removes-mount-point', `\`rm ${mountPoint.raw}\` removes the mount point inside a compound command, where it cannot be taken out`);
+    }
+  }
+  return out;
+}
+
+function oneLine(view: RunView, command: SimpleCommand): string {
+  const source = view.script?.source;
+  const text = source ? source.slice(command.start, command.end) : [command.name, ...command.args.map((a) => a.raw)].join(' ');
+  return text.replace(/\s+/g, ' ');
+}
+
+/** A stage that builds on Windows: its image, the backtick escape, or a PowerShell/cmd SHELL. */
+export function windowsStage(model: DockerfileModel, stage: Stage): boolean {
+  const chain = stageChain(model, stage);
+  if (chain.some((s) => s.windows)) return true;
+  // The backtick escape is the Windows convention: with an image not known to be Linux, read it so.
+  if (model.escape === '`') {
+    const run = chain.flatMap((s) => s.instructions).find((i) => i.keyword === 'RUN');
+    if (!run || runContext(model, run).base.facts === null) return true;
+  }
+  return chain.some((s) => s.instructions.some((i) => i.keyword === 'SHELL' && /powershell|pwsh|cmd(\.exe)?\b/i.test(i.text)));
+}
+
+/** Does an edit delete a whole comment line (one inside a RUN's continuation lines)? */
+export function deletesCommentLine(model: DockerfileModel, e: TextEdit): boolean {
+  return e.end > e.start && /\n[ \t]*#/.test(model.text.slice(e.start, e.end)) && !/\n[ \t]*#/.test(e.text);
+}
+
+/** Words listed once each, with a count where they repeat: `--no-cache-dir` (×3). */
+function listOnce(items: string[]): string {
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i, (counts.get(i) ?? 0) + 1);
+  return [...counts].map(([i, n]) => (n > 1 ? `${i} (×${n})` : i)).join(', ');
+}
+
+/**
+ * Buildkit mode for one RUN: the mounts it lacks, with the disabling words and cleanups removed,
+ * or why no mount can be added.
  */
 export function planMounts(
   model: DockerfileModel,
   run: PlannedRun,
   options: { systemCache?: boolean } = {},
-): Outcome | null {
+): Outcome<CacheSkipCode> | null {
   const { view, uses } = run;
   // System caches (apt) belong to root whoever the USER is: the package manager runs as root.
   const ctx: RunContext = options.systemCache ? { ...run.ctx, user: { root: true } } : run.ctx;
   const instr = view.instr;
   const problem = frontendProblem(model);
   if (problem) return skip('old-frontend', problem);
+  if (windowsStage(model, model.stages[instr.stage]))
+    return skip('windows-stage', `${quote(instr)} runs in a Windows stage, where RUN --mount does not work`);
   const caches = new Map<string, CacheUse>();
+  const runPaths = new RunPaths(view, ctx);
   for (const use of uses) {
+    const moved = runPaths.setsBefore(CACHE_LOCATION_VARIABLES, use.command.start);
+    if (moved) return skip('cache-path-dynamic', `the RUN sets \`${moved}\` itself before \`${use.inv.name}\`, so its cache may be elsewhere`);
     for (const c of use.caches) {
-      if (isUnknown(c.target)) return c.target;
+      if (isUnknown(c.target)) return c.target as Skip<CacheSkipCode>;
       if (!caches.has(c.target)) caches.set(c.target, c);
     }
   }
@@ -179,52 +287,92 @@ export function planMounts(
       removed.push('`' + w.raw + '`');
     }
   }
-  const targets = [...caches.keys()].map(normalizePath);
-  const kinds = [...caches.values()].flatMap((c) => (c.cleanedBy ? [c.cleanedBy] : []));
-  const cleanups = cleanupsFor(view, targets, kinds);
+  const cleanups = cacheRemovals(
+    view,
+    ctx,
+    [...caches].map(([target, c]) => ({ target, content: c.content ?? target, cleanedBy: c.cleanedBy })),
+  );
+  if (cleanups.problem) return cleanups.problem;
   if (cleanups.steps.length > 0) {
     const r = removeSteps(view, cleanups.steps);
     if ('problem' in r) {
-      return skip(
-        'cleanup-not-separable',
-        `the cache cleanup in ${quote(instr)} cannot be removed: ${r.problem}`,
-      );
+      return skip('cleanup-not-separable', `the cache cleanup in ${quote(instr)} cannot be removed: ${r.problem}`);
     }
     edits.push(...r.edits);
     for (const s of cleanups.steps) {
-      removed.push(
-        '`' + view.script!.source.slice(s.pipeline.start, s.pipeline.end).replace(/\s+/g, ' ') + '`',
-      );
+      removed.push('`' + view.script!.source.slice(s.pipeline.start, s.pipeline.end).replace(/\s+/g, ' ') + '`');
     }
   }
   for (const { command, word } of cleanups.operands) {
     edits.push(removeWord(view, command, word));
     removed.push('`rm ' + word.raw + '`');
   }
+  // What the new mounts leave empty in the image must not be read, or strictly removed, later.
+  for (const target of added) {
+    const use = laterUse(model, instr, target, { mkdirToo: true });
+    if (use) {
+      const where = use.instr === instr ? 'the RUN itself' : quote(use.instr);
+      if (use.kind === 'mkdir')
+        return skip('mount-parent-created', `${where} runs \`mkdir ${use.what}\`, which fails once the mount for ${target} has made it exist`);
+      if (use.kind === 'strict-rm')
+        return skip('later-removal-fails', `${where} removes \`${use.what}\` without -f, which fails once a mount leaves ${target} empty in the image`);
+      return skip('read-later', `${where} reads \`${use.what}\`, which a mount would leave empty in the image`);
+    }
+  }
+  for (const use of uses) {
+    const offline = laterOfflineUse(model, instr, use.inv);
+    if (offline) return skip('read-later', `${quote(offline)} installs offline from the cache this RUN fills`);
+  }
+  // A user's comment goes only with the whole RUN it belongs to.
+  if (edits.some((e) => deletesCommentLine(model, e)))
+    return skip('cleanup-not-separable', `a comment line of ${quote(instr)} sits inside what would be removed`);
   if (newFlags.length > 0) edits.push(addMounts(model, instr, newFlags));
   if (edits.length === 0) return null;
   const parts: string[] = [];
   if (added.length > 0) {
-    parts.push(
-      `Added ${added.length === 1 ? 'a cache mount' : 'cache mounts'} for ${added.join(' and ')} to ${quote(instr)}`,
-    );
+    parts.push(`Added ${added.length === 1 ? 'a cache mount' : 'cache mounts'} for ${added.join(' and ')} to ${quote(instr)}`);
   }
   if (removed.length > 0) {
     parts.push(
-      `${parts.length ? 'removed' : `In ${quote(instr)}, removed`} ${removed.join(', ')}, which would defeat the ${added.length > 1 ? 'mounts' : added.length === 1 ? 'mount' : 'cache mount'}`,
+      `${parts.length ? 'removed' : `In ${quote(instr)}, removed`} ${listOnce(removed)}, which would defeat the ${added.length > 1 ? 'mounts' : added.length === 1 ? 'mount' : 'cache mount'}`,
     );
   }
   const message = parts.join('; ');
-  const review = !ctx.user.root;
-  return {
-    message: review
-      ? message +
-        '; review: BuildKit leaves the mount point (and parents it creates) owned by root in the image'
-      : message,
-    safety: review ? 'review' : 'safe',
-    edits,
-    at: instr.start,
-  };
+  const home = homeOf(ctx);
+  const homeBased = home !== null && added.some((t) => t === home || t.startsWith(home.replace(/\/$/, '') + '/'));
+  if (!ctx.user.root) {
+    return {
+      message: message + '; review: BuildKit leaves the mount point (and parents it creates) owned by root in the image',
+      safety: 'review',
+      edits,
+      at: instr.start,
+    };
+  }
+  if (!ctx.userKnown && homeBased) {
+    const image = ctx.base.image ?? ctx.baseImage;
+    return {
+      message: `${message}; review: the file sets no USER and \`${image}\` is not an image whose user is known; built as another user, the cache is elsewhere`,
+      safety: 'review',
+      edits,
+      at: instr.start,
+    };
+  }
+  return { message, safety: 'safe', edits, at: instr.start };
+}
+
+/** A later RUN of the stage chain that installs offline from the cache `inv` fills (`npm ci --offline`). */
+function laterOfflineUse(model: DockerfileModel, instr: RunView['instr'], inv: Invocation) {
+  for (const s of stagesBuiltOn(model, model.stages[instr.stage])) {
+    for (const i of s.instructions) {
+      if (i.index <= instr.index || i.keyword !== 'RUN') continue;
+      const view = runView(model, i);
+      for (const { command } of view?.commands ?? []) {
+        const other = invocation(command);
+        if (other && commandBase(other.name) === inv.name && readsCacheOffline(other)) return i;
+      }
+    }
+  }
+  return null;
 }
 
 /** Report a plan's outcome for the instruction at `at`: its fix, or its skip. */

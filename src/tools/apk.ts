@@ -2,6 +2,9 @@
 import type { CacheKind } from './cache-kinds.js';
 import { subcommand, subcommandIndex, type Invocation } from './command.js';
 
+/** Where apk keeps its index (and, when caching is set up, packages). */
+export const APK_CACHE_DIR = '/var/cache/apk';
+
 /** Subcommands that install packages (and so read the index). */
 export const APK_INSTALLS: ReadonlySet<string> = new Set(['add', 'upgrade']);
 

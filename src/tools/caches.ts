@@ -8,7 +8,9 @@ import { CACHE_DIRS, type CacheKind } from './cache-kinds.js';
 import type { Invocation } from './command.js';
 import { nodeCacheCleaned, nodeCachesWritten } from './node.js';
 import { globBase, normalizePath } from './paths.js';
-import { pipCacheCleaned, pipCachesWritten } from './python.js';
+import { pipArgs, pipCacheCleaned, pipCachesWritten, uvCacheDir } from './python.js';
+import { goBuildCache, goModCache } from './go.js';
+import type { CachePath, RunContext } from '../dockerfile/run-context.js';
 import { yumCacheCleaned, yumCachesWritten } from './yum.js';
 
 export { CACHE_DIRS, CACHE_LABEL, cacheDirsOf, type CacheKind } from './cache-kinds.js';
@@ -46,3 +48,50 @@ export function cachesCovered(path: string): CacheKind[] {
   }
   return [...out];
 }
+
+/**
+ * Directories a tool's own cleanup removes whole (`go clean -modcache`, `uv cache clean`), for the
+ * RUN's environment; null where the directory cannot be told.
+ */
+export function cacheDirsRemovedBy(inv: Invocation, ctx: RunContext): (string | null)[] {
+  const known = (p: CachePath) => (typeof p === 'string' ? p : null);
+  if (inv.name === 'go' && inv.args[0] === 'clean') {
+    const out: (string | null)[] = [];
+    if (inv.args.includes('-modcache')) out.push(known(goModCache(ctx)));
+    if (inv.args.includes('-cache')) out.push(known(goBuildCache(ctx)));
+    return out;
+  }
+  if (inv.name === 'uv' && inv.args[0] === 'cache' && (inv.args[1] === 'clean' || inv.args[1] === 'purge'))
+    return [known(uvCacheDir(ctx, inv))];
+  return [];
+}
+
+/** Installs that read only what an earlier install left in the cache (`npm ci --offline`). */
+export function readsCacheOffline(inv: Invocation): boolean {
+  const flags = new Set(inv.args);
+  if (inv.name === 'npm' || inv.name === 'yarn' || inv.name === 'pnpm')
+    return flags.has('--offline') || flags.has('--prefer-offline');
+  if (pipArgs(inv) !== null) return flags.has('--no-index') && !inv.args.some((a) => a?.startsWith('--find-links') || a === '-f');
+  if (inv.name === 'go') return inv.command.assignments.includes('GOPROXY') && /GOPROXY=off/.test(inv.command.args.map((a) => a.raw).join(' '));
+  return false;
+}
+
+/** Variables that move (or switch off) a tool's cache: set inside a RUN, the cache is not where it seems. */
+export const CACHE_LOCATION_VARIABLES: ReadonlySet<string> = new Set([
+  'HOME',
+  'XDG_CACHE_HOME',
+  'XDG_DATA_HOME',
+  'PIP_CACHE_DIR',
+  'PIP_NO_CACHE_DIR',
+  'UV_CACHE_DIR',
+  'UV_NO_CACHE',
+  'POETRY_CACHE_DIR',
+  'npm_config_cache',
+  'NPM_CONFIG_CACHE',
+  'YARN_CACHE_FOLDER',
+  'PNPM_HOME',
+  'npm_config_store_dir',
+  'GOPATH',
+  'GOMODCACHE',
+  'GOCACHE',
+]);

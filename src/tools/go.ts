@@ -7,8 +7,6 @@ import type { Invocation } from './command.js';
 
 /** Subcommands that build (and so read modules and the build cache). */
 export const GO_BUILDS: ReadonlySet<string> = new Set(['build', 'install', 'test', 'run', 'vet', 'generate', 'get', 'list']);
-/** The official golang images (they set GOPATH=/go). */
-export const GOLANG_IMAGE = /(^|\/)golang(:|@|$)/;
 /** A RUN's text that runs Go in a way that needs modules. */
 export const GO_COMMAND = /\bgo\s+(mod|build|install|test|run|vet|generate|get|list)\b/;
 /** Variables that move Go's caches when a command sets them itself. */
@@ -24,8 +22,8 @@ export function goModCache(ctx: RunContext): CachePath {
     const gopath = envPath(ctx, 'GOPATH', '');
     return typeof gopath === 'string' ? gopath.split(':')[0] + '/pkg/mod' : gopath;
   }
-  // The golang images set GOPATH=/go; elsewhere Go's default is $HOME/go.
-  return GOLANG_IMAGE.test(ctx.baseImage) ? '/go/pkg/mod' : inHome('~/go/pkg/mod', ctx);
+  // Go's default is $HOME/go; the golang images set GOPATH=/go (known from the base image's facts).
+  return inHome('~/go/pkg/mod', ctx);
 }
 
 export function goBuildCache(ctx: RunContext): CachePath {

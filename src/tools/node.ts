@@ -30,6 +30,17 @@ export const NPM_INSTALLS: ReadonlySet<string> = new Set(['ci', 'install', 'i', 
 export const YARN_INSTALLS: ReadonlySet<string> = new Set(['install', 'add']);
 export const PNPM_INSTALLS: ReadonlySet<string> = new Set(['install', 'i', 'add', 'fetch']);
 
+/** Options that make a bare `yarn` print something instead of installing. */
+const YARN_INFO_FLAGS = new Set(['--version', '-v', '--help', '-h']);
+
+/** `yarn`, `yarn install`, `yarn add …` (yarn 1): not `yarn --version`. */
+export function yarnInstalls(inv: Invocation): boolean {
+  if (inv.name !== 'yarn') return false;
+  const sub = nodeSubcommand(inv);
+  if (sub === undefined) return !inv.args.some((a) => a !== null && YARN_INFO_FLAGS.has(a));
+  return sub !== null && YARN_INSTALLS.has(sub);
+}
+
 /** The subcommand: a literal, null when dynamic, undefined when there is none (bare `yarn`). */
 export function nodeSubcommand(inv: Invocation): string | null | undefined {
   const i = positionalIndex(inv.args);
@@ -38,10 +49,7 @@ export function nodeSubcommand(inv: Invocation): string | null | undefined {
 
 export function nodeCachesWritten(inv: Invocation): CacheKind[] | null {
   if (inv.name === 'npm') return NPM_FETCHES.has(subcommand(inv.args) ?? '') ? ['npm-cache'] : [];
-  if (inv.name === 'yarn') {
-    const sub = subcommand(inv.args);
-    return sub === null || sub === 'install' || sub === 'add' ? ['yarn-cache'] : [];
-  }
+  if (inv.name === 'yarn') return yarnInstalls(inv) ? ['yarn-cache'] : [];
   return null;
 }
 
@@ -117,7 +125,7 @@ export function nodeNeeds(inv: Invocation, ctx: BuildContext | null): Needs | nu
         { path: '.npmrc', required: false },
       ]);
     case 'yarn':
-      if (sub !== undefined && sub !== 'install') return null;
+      if (!yarnInstalls(inv) || sub === 'add') return null;
       return packageJsonNeeds(ctx, [
         { path: 'package.json', required: true },
         { path: 'yarn.lock', required: false },

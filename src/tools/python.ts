@@ -45,7 +45,7 @@ export const PIP_CACHING: ReadonlySet<string> = new Set(['install', 'download', 
 export function pipCachesWritten(inv: Invocation): CacheKind[] | null {
   const pip = pipArgs(inv);
   if (pip === null) return null;
-  return subcommand(pip) === 'install' && !pip.includes('--no-cache-dir') ? ['pip-cache'] : [];
+  return subcommand(pip) === 'install' && !pip.some(isPipNoCacheOption) ? ['pip-cache'] : [];
 }
 
 /** `pip cache purge`/`remove`. */
@@ -97,6 +97,18 @@ export const poetryInstalls = (inv: Invocation): boolean => inv.name === 'poetry
 
 export const poetryCacheDir = (ctx: RunContext, inv: Invocation): CachePath =>
   toolCacheDir(ctx, inv, 'POETRY_CACHE_DIR', 'POETRY_NO_CACHE', '~/.cache/pypoetry');
+
+/**
+ * What poetry caches inside its cache directory: the repository cache (`cache/`) and downloaded
+ * distributions (`artifacts/`). Its virtualenvs (`virtualenvs/`, the default place of the installed
+ * packages) live there too and are the product: they must stay in the image.
+ */
+export const POETRY_CACHE_SUBDIRS: readonly string[] = ['cache', 'artifacts'];
+
+/** pip's `--no-cache-dir`, also as the abbreviations pip's option parser accepts (`--no-cache`). */
+export function isPipNoCacheOption(word: string | null): boolean {
+  return word !== null && word.length >= '--no-cach'.length && '--no-cache-dir'.startsWith(word.replace(/=.*$/, ''));
+}
 
 const PIP_WITH_VALUE = new Set([
   '-r',

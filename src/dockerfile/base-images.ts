@@ -1,0 +1,180 @@
+/**
+ * What a base image sets up before the file's first instruction: the user builds run as, and the
+ * environment variables that move tool directories (GOPATH, CARGO_HOME, GEM_HOME, …). Known for the
+ * official images and a few widely used families; anything else is unknown, and a fix whose
+ * correctness depends on it is `review` (see src/rewrite/cache-mounts.ts).
+ */
+import { joinContinuations, type DockerfileModel, type Stage } from '../core/model.js';
+
+export interface BaseImageFacts {
+  /** The user RUN instructions run as when the file sets no USER. */
+  user: { root: true } | { root: false; name: string; uid: number; gid: number; home: string };
+  /** Environment the image sets that tool directories follow. */
+  env: Readonly<Record<string, string>>;
+}
+
+const ROOT: BaseImageFacts = { user: { root: true }, env: {} };
+const rootWith = (env: Record<string, string>): BaseImageFacts => ({ user: { root: true }, env });
+
+/** Official images (Docker Hub `library/`) and families whose defaults are documented. */
+const OFFICIAL: Record<string, BaseImageFacts> = {
+  alpine: ROOT,
+  debian: ROOT,
+  ubuntu: ROOT,
+  centos: ROOT,
+  fedora: ROOT,
+  rockylinux: ROOT,
+  almalinux: ROOT,
+  amazonlinux: ROOT,
+  oraclelinux: ROOT,
+  archlinux: ROOT,
+  photon: ROOT,
+  busybox: ROOT,
+  'buildpack-deps': ROOT,
+  python: ROOT,
+  pypy: ROOT,
+  node: ROOT,
+  golang: rootWith({ GOPATH: '/go' }),
+  rust: rootWith({ CARGO_HOME: '/usr/local/cargo', RUSTUP_HOME: '/usr/local/rustup' }),
+  ruby: rootWith({ GEM_HOME: '/usr/local/bundle', BUNDLE_APP_CONFIG: '/usr/local/bundle' }),
+  php: ROOT,
+  composer: rootWith({ COMPOSER_HOME: '/tmp' }),
+  maven: rootWith({ MAVEN_CONFIG: '/root/.m2' }),
+  gradle: rootWith({ GRADLE_HOME: '/opt/gradle' }),
+  'eclipse-temurin': ROOT,
+  openjdk: ROOT,
+  amazoncorretto: ROOT,
+  ibmjava: ROOT,
+  ibmsemeru: ROOT,
+  sapmachine: ROOT,
+  perl: ROOT,
+  'r-base': ROOT,
+  julia: ROOT,
+  elixir: ROOT,
+  erlang: ROOT,
+  swift: ROOT,
+  haskell: ROOT,
+  gcc: ROOT,
+  clojure: ROOT,
+  dart: ROOT,
+  mono: ROOT,
+  nginx: ROOT,
+  httpd: ROOT,
+  haproxy: ROOT,
+  redis: ROOT,
+  postgres: ROOT,
+  mysql: ROOT,
+  mariadb: ROOT,
+  mongo: ROOT,
+  docker: ROOT,
+  tomcat: ROOT,
+  jetty: ROOT,
+  wordpress: ROOT,
+  drupal: ROOT,
+  nextcloud: ROOT,
+  'opensuse/leap': ROOT,
+  'opensuse/tumbleweed': ROOT,
+  'nvidia/cuda': ROOT,
+  'pytorch/pytorch': ROOT,
+  'tensorflow/tensorflow': ROOT,
+  'continuumio/miniconda3': ROOT,
+  'continuumio/anaconda3': ROOT,
+  'condaforge/miniforge3': ROOT,
+  'mambaorg/micromamba': {
+    user: { root: false, name: 'mambauser', uid: 57439, gid: 57439, home: '/home/mambauser' },
+    env: {},
+  },
+  'mcr.microsoft.com/dotnet/sdk': ROOT,
+  'mcr.microsoft.com/dotnet/aspnet': ROOT,
+  'mcr.microsoft.com/dotnet/runtime': ROOT,
+  'mcr.microsoft.com/dotnet/runtime-deps': ROOT,
+  'registry.access.redhat.com/ubi8': ROOT,
+  'registry.access.redhat.com/ubi9': ROOT,
+  'registry.access.redhat.com/ubi8/ubi': ROOT,
+  'registry.access.redhat.com/ubi9/ubi': ROOT,
+  'registry.access.redhat.com/ubi8/ubi-minimal': ROOT,
+  'registry.access.redhat.com/ubi9/ubi-minimal': ROOT,
+};
+
+/** Families by prefix: every image under it has these defaults. */
+const FAMILIES: [RegExp, BaseImageFacts][] = [
+  [/^mcr\.microsoft\.com\/(vscode\/)?devcontainers\//, ROOT],
+  [
+    /^(quay\.io\/)?jupyter\//,
+    { user: { root: false, name: 'jovyan', uid: 1000, gid: 100, home: '/home/jovyan' }, env: {} },
+  ],
+];
+
+/** Docker Hub's implicit prefixes, so that `docker.io/library/python` is `python`. */
+function repositoryOf(image: string): string {
+  let ref = image.replace(/@sha256:[0-9a-f]+$/i, '');
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon > lastSlash) ref = ref.slice(0, colon);
+  ref = ref.toLowerCase().replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
+  // Mirrors of the official images keep their `library/` path (`mirror.example.com/library/python`).
+  const library = /(?:^|\/)library\/([^/]+)$/.exec(ref);
+  return library ? library[1] : ref;
+}
+
+/** The tag, lower-cased (`latest` when none). */
+function tagOf(image: string): string {
+  const ref = image.replace(/@sha256:[0-9a-f]+$/i, '');
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > lastSlash ? ref.slice(colon + 1).toLowerCase() : 'latest';
+}
+
+/** Facts about an image reference, or null when it is not one of the known images. */
+export function imageFacts(image: string): BaseImageFacts | null {
+  const repo = repositoryOf(image);
+  // distroless' nonroot tags run as 65532.
+  if (/^gcr\.io\/distroless\//.test(repo)) {
+    return /nonroot/.test(tagOf(image))
+      ? { user: { root: false, name: 'nonroot', uid: 65532, gid: 65532, home: '/home/nonroot' }, env: {} }
+      : ROOT;
+  }
+  const known = OFFICIAL[repo];
+  if (known) return known;
+  // Go images under other names are mirrors of golang's (`registry.example.com/team/golang@sha256:…`).
+  if (/(^|\/)golang$/.test(repo)) return OFFICIAL.golang;
+  for (const [prefix, facts] of FAMILIES) if (prefix.test(repo)) return facts;
+  return null;
+}
+
+/** Build arguments declared before the first FROM, with their defaults (null without one). */
+export function globalArgs(model: DockerfileModel): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const i of model.instructions) {
+    if (i.keyword === 'FROM') break;
+    if (i.keyword !== 'ARG') continue;
+    const text = joinContinuations(model.text, i.argsStart, i.end, model.escape).text.trim();
+    for (const word of text.split(/\s+/)) {
+      const eq = word.indexOf('=');
+      if (eq === -1) out.set(word, null);
+      else out.set(word.slice(0, eq), word.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2'));
+    }
+  }
+  return out;
+}
+
+/**
+ * The image a stage chain starts from, with build arguments read as their defaults (`FROM
+ * ${BASE}` with `ARG BASE=golang:1.22`); null when a variable has no default.
+ */
+export function resolvedBaseImage(model: DockerfileModel, root: Stage): string | null {
+  if (!root.base.includes('$')) return root.base;
+  const args = globalArgs(model);
+  let unknown = false;
+  const image = root.base.replace(
+    /\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|\$([A-Za-z_]\w*)/g,
+    (_m, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+      const v = args.get((braced ?? bare)!);
+      if (v !== undefined && v !== null) return v;
+      if (fallback !== undefined) return fallback;
+      unknown = true;
+      return '';
+    },
+  );
+  return unknown || image.includes('$') ? null : image;
+}
