@@ -67,7 +67,7 @@ export function laterUse(
     if ((i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.some((f) => f.name === 'from')) continue;
     const ctx = contextAt(model, i);
     for (const m of i.text.matchAll(PATH_TEXT)) {
-      const p = ctx ? ctx.resolve(m[1], Infinity) : null;
+      const p = ctx ? ctx.resolve(m[1], Infinity) : /[$~]/.test(m[1]) ? null : m[1];
       if (p !== null && isUnder(p, dir)) return { instr: i, kind: 'reads', what: m[1] };
     }
   }

@@ -164,7 +164,9 @@ export function cacheRemovals(
       const p = paths.resolve(w, command.start);
       let cleansCache = false;
       for (const c of caches) {
-        const r = reaches(p, c.target);
+        let r = reaches(p, c.target);
+        // A glob that matches the mount point matches its neighbours too: it removes more than the cache.
+        if (r === 'itself' && p !== null && /[*?[]/.test(p)) r = 'parent';
         // Without -r, rm removes files only: it cannot reach a directory.
         if (!recursive && r !== 'inside') continue;
         if (r === 'unknown') {

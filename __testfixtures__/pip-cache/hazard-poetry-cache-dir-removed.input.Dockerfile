@@ -1,0 +1,5 @@
+FROM python:3.12
+ENV POETRY_CACHE_DIR=/tmp/poetry_cache
+RUN pip install poetry==1.8.3
+COPY pyproject.toml poetry.lock ./
+RUN poetry install --no-root && rm -rf ${POETRY_CACHE_DIR}
