@@ -23,6 +23,7 @@
  *    makes exist.
  */
 import { diffLines } from 'diff';
+import path from 'node:path';
 import picomatch from 'picomatch';
 import { parseDockerfile, type DockerfileModel, type Instruction, type Stage } from '../src/core/model.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
@@ -89,15 +90,8 @@ function expandPath(raw: string, env: Map<string, string | null>, home: string |
   return normalize(s);
 }
 
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return '/' + parts.join('/');
-}
+/** `/a//b/../c/` → `/a/c` (absolute paths only). */
+const normalize = (p: string): string => path.posix.normalize(p).replace(/(.)\/$/, '$1');
 
 const isUnder = (p: string, dir: string): boolean => p === dir || p.startsWith(dir === '/' ? '/' : dir + '/');
 

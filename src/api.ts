@@ -44,13 +44,10 @@ export async function fixText(input: string, options: FixOptions = {}): Promise<
 /** fixText, once initShellParser() has resolved. */
 export function fixTextSync(input: string, options: FixOptions = {}): FixResult {
   const transforms = transformsFor(options);
-  let buildContext = options.buildContext;
-  if (buildContext === undefined) {
-    const dir = options.contextDir ?? (options.filePath ? path.dirname(options.filePath) : null);
-    const origin = options.contextDir
-      ? (options.contextOrigin ?? 'given')
-      : "the Dockerfile's directory (default)";
-    buildContext = openBuildContext(dir, options.filePath ?? null, origin, options.runCache ?? null);
-  }
+  if (options.buildContext !== undefined) return runPipeline(input, transforms, options);
+  // Read from the disk only when a transform asks: most files never do.
+  const dir = options.contextDir ?? (options.filePath ? path.dirname(options.filePath) : null);
+  const origin = options.contextDir ? (options.contextOrigin ?? 'given') : "the Dockerfile's directory (default)";
+  const buildContext = () => openBuildContext(dir, options.filePath ?? null, origin, options.runCache ?? null);
   return runPipeline(input, transforms, { ...options, buildContext });
 }

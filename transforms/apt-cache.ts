@@ -31,7 +31,7 @@ import {
 } from '../src/tools/apt.js';
 import { invocation, type Invocation } from '../src/tools/command.js';
 import { familyRoot, runContext, stageChain } from '../src/dockerfile/run-context.js';
-import { reaches, rmOptions, RunPaths } from '../src/dockerfile/run-paths.js';
+import { reaches, rmOptions, runPathsOf, RunPaths } from '../src/dockerfile/run-paths.js';
 import { insertWordsAfter, runView, type RunView } from '../src/dockerfile/run-view.js';
 import { stagesBuiltOn } from '../src/dockerfile/later-uses.js';
 import { commandBase } from '../src/shell/index.js';
@@ -67,7 +67,7 @@ function aptInvocations(view: RunView): Invocation[] {
 
 /** Where the RUN leaves the package lists: fetched and kept, fetched and removed, removed, or untouched. */
 function listsAfter(model: DockerfileModel, view: RunView): 'kept' | 'removed' | 'untouched' {
-  const paths = new RunPaths(view, runContext(model, view.instr));
+  const paths = runPathsOf(model, view.instr) ?? new RunPaths(view, runContext(model, view.instr));
   let state: 'kept' | 'removed' | 'untouched' = 'untouched';
   for (const { command } of view.commands) {
     const inv = invocation(command);

@@ -30,8 +30,8 @@ export interface PipelineOptions {
   addSyntax?: boolean;
   /** Path of the file, for messages and for transforms that create files beside it. */
   filePath?: string | null;
-  /** The build context, read-only; null when it is not known. */
-  buildContext?: BuildContextSource | null;
+  /** The build context, read-only; null when it is not known; a function to read it when first asked. */
+  buildContext?: BuildContextSource | null | (() => BuildContextSource | null);
   maxPasses?: number;
 }
 
@@ -113,10 +113,15 @@ export function runPipeline(
   transforms: readonly Transform[],
   options: PipelineOptions = {},
 ): FixResult {
+  const source = options.buildContext;
+  let buildContext = typeof source === 'function' ? undefined : (source ?? null);
   const context: TransformContext = {
     mode: options.mode ?? 'buildkit',
     filePath: options.filePath ?? null,
-    buildContext: options.buildContext ?? null,
+    get buildContext() {
+      if (buildContext === undefined) buildContext = (source as () => BuildContextSource | null)();
+      return buildContext;
+    },
     addSyntax: options.addSyntax ?? false,
   };
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;

@@ -7,9 +7,8 @@
 import type { DockerfileModel, Instruction, Stage } from '../core/model.js';
 import { commandBase } from '../shell/index.js';
 import { existingMounts } from './mounts.js';
-import { runContext, stageChain } from './run-context.js';
-import { isUnder, pathLike, reaches, rmOptions, RunPaths } from './run-paths.js';
-import { runView } from './run-view.js';
+import { stageChain } from './run-context.js';
+import { isUnder, pathLike, reaches, rmOptions, runPathsOf, type RunPaths } from './run-paths.js';
 
 export interface LaterUse {
   instr: Instruction;
@@ -81,8 +80,8 @@ function contextAt(model: DockerfileModel, instr: Instruction): RunPaths | null 
     .flatMap((s) => s.instructions)
     .filter((i) => i.keyword === 'RUN' && i.index < instr.index);
   for (let k = runs.length - 1; k >= 0; k--) {
-    const view = runView(model, runs[k]);
-    if (view) return new RunPaths(view, runContext(model, runs[k]));
+    const paths = runPathsOf(model, runs[k]);
+    if (paths) return paths;
   }
   return null;
 }
@@ -95,10 +94,9 @@ function useInRun(
   mkdirToo: boolean,
   mkdirOnly = false,
 ): LaterUse | null {
-  const view = runView(model, run);
-  if (!view) return null;
-  const ctx = runContext(model, run);
-  const paths = new RunPaths(view, ctx);
+  const paths = runPathsOf(model, run);
+  if (!paths) return null;
+  const view = paths.view;
   // A RUN that mounts a cache there sees the cache, not the image.
   const mounted = existingMounts(run).map((m) => (m.type === 'cache' && m.target ? paths.resolve(m.target, 0) : null));
   if (after < 0 && mounted.some((t) => t !== null && isUnder(t, dir))) return null;

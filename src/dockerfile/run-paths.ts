@@ -5,9 +5,10 @@
  * to tell what a removal reaches and what a later command reads.
  */
 import picomatch from 'picomatch';
+import type { DockerfileModel, Instruction } from '../core/model.js';
 import type { SimpleCommand, Word } from '../shell/index.js';
-import { homeOf, type RunContext } from './run-context.js';
-import type { RunView } from './run-view.js';
+import { homeOf, runContext, type RunContext } from './run-context.js';
+import { runView, type RunView } from './run-view.js';
 
 /** An absolute path whose segments may be glob patterns, or null when it cannot be told. */
 export type ResolvedPath = string | null;
@@ -41,6 +42,19 @@ function assignments(view: RunView): Assignment[] {
     }
   }
   return out;
+}
+
+const known = new WeakMap<Instruction, RunPaths | null>();
+
+/** The RunPaths of a RUN (null when its commands cannot be read), made once per parsed model. */
+export function runPathsOf(model: DockerfileModel, instr: Instruction): RunPaths | null {
+  let paths = known.get(instr);
+  if (paths === undefined) {
+    const view = runView(model, instr);
+    paths = view ? new RunPaths(view, runContext(model, instr)) : null;
+    known.set(instr, paths);
+  }
+  return paths;
 }
 
 /** Resolves the path words of one RUN. */
