@@ -11,6 +11,7 @@ COPY . .
 FROM rust:1
 WORKDIR /app
 COPY Cargo.toml Cargo.lock ./
+COPY src/main.rs ./src/
 RUN cargo fetch
 COPY . .
 FROM maven:3

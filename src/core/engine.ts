@@ -32,6 +32,11 @@ export interface PipelineOptions {
   filePath?: string | null;
   /** The build context, read-only; null when it is not known; a function to read it when first asked. */
   buildContext?: BuildContextSource | null | (() => BuildContextSource | null);
+  /**
+   * Several build contexts (the first one is `buildContext`), or a function to read them when
+   * first asked: fixes must hold for every one.
+   */
+  buildContexts?: readonly BuildContextSource[] | (() => readonly BuildContextSource[]);
   maxPasses?: number;
 }
 
@@ -66,6 +71,8 @@ export interface FixResult {
   fixes: ReportedFix[];
   skips: ReportedSkip[];
   passes: number;
+  /** The build contexts the file was fixed against, with how each was chosen. */
+  contexts: { dir: string; origin: string }[];
 }
 
 export const DEFAULT_MAX_PASSES = 10;
@@ -113,14 +120,29 @@ export function runPipeline(
   transforms: readonly Transform[],
   options: PipelineOptions = {},
 ): FixResult {
-  const source = options.buildContext;
-  let buildContext = typeof source === 'function' ? undefined : (source ?? null);
+  // The build contexts are read from the disk only when a transform asks: most files never do.
+  let opened: readonly BuildContextSource[] | undefined;
+  const contexts = (): readonly BuildContextSource[] => {
+    if (opened === undefined) {
+      const many = options.buildContexts;
+      const one = options.buildContext;
+      if (many !== undefined) opened = typeof many === 'function' ? many() : many;
+      else {
+        const source = typeof one === 'function' ? one() : (one ?? null);
+        opened = source ? [source] : [];
+      }
+    }
+    return opened;
+  };
+  const reported = () => (opened ?? []).map((c) => ({ dir: c.dir, origin: c.origin }));
   const context: TransformContext = {
     mode: options.mode ?? 'buildkit',
     filePath: options.filePath ?? null,
     get buildContext() {
-      if (buildContext === undefined) buildContext = (source as () => BuildContextSource | null)();
-      return buildContext;
+      return contexts()[0] ?? null;
+    },
+    get buildContexts() {
+      return contexts();
     },
     addSyntax: options.addSyntax ?? false,
   };
@@ -140,6 +162,7 @@ export function runPipeline(
       proposedFiles: [],
       skips: [{ transform: '*', reason: 'ignored', message: 'the file says `# dockerfix-ignore`', line: 1 }],
       passes: 0,
+      contexts: reported(),
     };
   }
   // Offset maps of every applied batch, newest last, to report lines in the input's numbering.
@@ -279,6 +302,7 @@ export function runPipeline(
         fixes: [...fixes, ...pending].sort((a, b) => a.line - b.line),
         skips: dedupeSkips(skips),
         passes: pass,
+        contexts: reported(),
       };
     }
     if (pass === maxPasses) {

@@ -75,6 +75,11 @@ export interface TransformContext {
    * without a path, the API without a context). Transforms never read the disk themselves.
    */
   buildContext: BuildContextSource | null;
+  /**
+   * Every build context the file is built with, when it is built with several (a compose file and a
+   * CI workflow may name different ones); the first is `buildContext`. A rewrite must hold for all.
+   */
+  buildContexts?: readonly BuildContextSource[];
   /** `--add-syntax`: the syntax-directive transform may add `# syntax=docker/dockerfile:1`. */
   addSyntax: boolean;
 }

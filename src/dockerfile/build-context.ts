@@ -29,7 +29,7 @@ function matcherFor(content: string): DockerIgnore {
   return m;
 }
 
-const opened = new WeakMap<TransformContext, BuildContext | null>();
+const opened = new WeakMap<TransformContext, BuildContext[]>();
 /** Bounded walks (see seen()) by tree: the files of a run that share a context walk it once. */
 const walks = new WeakMap<FileTree, Set<string>>();
 
@@ -38,19 +38,52 @@ export class BuildContext {
   readonly ignoreFile: string | null;
   readonly dir: string;
   private readonly files: FileTree;
+  /** How the context was chosen (for messages when a Dockerfile has several). */
+  readonly origin: string;
+  /** Paths are read relative to this directory of the context ('' for its root): see within(). */
+  private readonly prefix: string;
 
-  private constructor(source: BuildContextSource) {
+  private constructor(source: BuildContextSource, prefix = '') {
     this.dir = source.dir;
     this.files = source.files;
+    this.origin = source.origin;
     this.ignoreFile = source.ignoreFile?.path ?? null;
     this.ignorer = source.ignoreFile ? matcherFor(source.ignoreFile.content) : null;
+    this.source = source;
+    this.prefix = prefix;
   }
+
+  private readonly source: BuildContextSource;
 
   /** The build context of the file a fix run is about (one object per run, shared by the passes). */
   static of(context: TransformContext): BuildContext | null {
-    if (!opened.has(context))
-      opened.set(context, context.buildContext ? new BuildContext(context.buildContext) : null);
-    return opened.get(context)!;
+    return BuildContext.all(context)[0] ?? null;
+  }
+
+  /** Every build context the file is built with (none when unknown), in the order given. */
+  static all(context: TransformContext): readonly BuildContext[] {
+    let all = opened.get(context);
+    if (!all) {
+      const sources = context.buildContexts ?? (context.buildContext ? [context.buildContext] : []);
+      all = sources.map((s) => new BuildContext(s));
+      opened.set(context, all);
+    }
+    return all;
+  }
+
+  /**
+   * The same context, with relative paths read from its directory `sub` (the directory an install
+   * runs in); null when `sub` leaves the context.
+   */
+  within(sub: string): BuildContext | null {
+    const n = BuildContext.normalize(this.resolve(sub) ?? '..');
+    if (n === null) return null;
+    return new BuildContext(this.source, n === '.' ? '' : n);
+  }
+
+  /** A path relative to this view, as a path relative to the context root (null outside it). */
+  resolve(rel: string): string | null {
+    return BuildContext.normalize(this.prefix ? `${this.prefix}/${rel}` : rel);
   }
 
   /** A context-relative path, normalised (`./a//b/` → `a/b`), or null when it leaves the context. */
@@ -60,8 +93,10 @@ export class BuildContext {
     return n === '' ? '.' : n;
   }
 
+  /** The ignore file excludes the path (relative to this view). */
   excluded(rel: string): boolean {
-    return this.ignorer !== null && rel !== '.' && this.ignorer.ignores(rel);
+    const n = this.resolve(rel);
+    return this.ignorer !== null && n !== null && n !== '.' && this.ignorer.ignores(n);
   }
 
   /** A regular file of the context that the builder will send. */
@@ -76,19 +111,28 @@ export class BuildContext {
 
   /** A path exists in the context, whatever the ignore file says. */
   exists(rel: string): boolean {
-    const n = BuildContext.normalize(rel);
+    const n = this.resolve(rel);
     return n !== null && this.files.kind(n) !== null;
   }
 
   private kind(rel: string): 'file' | 'dir' | null {
-    const n = BuildContext.normalize(rel);
-    if (n === null || this.excluded(n)) return null;
+    const n = this.resolve(rel);
+    if (n === null || (this.ignorer !== null && n !== '.' && this.ignorer.ignores(n))) return null;
     return this.files.kind(n);
   }
 
   read(rel: string): string | null {
     if (!this.hasFile(rel)) return null;
-    return this.files.read(BuildContext.normalize(rel)!);
+    return this.files.read(this.resolve(rel)!);
+  }
+
+  /** Names in a directory that the builder sends (null when it is not a directory sent). */
+  list(rel: string): string[] | null {
+    if (!this.hasDir(rel)) return null;
+    const n = this.resolve(rel)!;
+    return (this.files.list(n) ?? [])
+      .map((e) => e.name)
+      .filter((name) => !this.excluded(rel === '.' ? name : `${rel}/${name}`));
   }
 
   /** Top-level entries (for choosing .dockerignore entries). */

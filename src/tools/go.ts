@@ -1,8 +1,7 @@
 /** The go command: which subcommands use the module and build caches, where those live, go.mod. */
 import { skip } from '../core/transform.js';
-import type { BuildContext } from '../dockerfile/build-context.js';
 import { envPath, inHome, type CachePath, type RunContext } from '../dockerfile/run-context.js';
-import { needsSource, type Needs } from './manifest-types.js';
+import { NOTHING, writesManifest, type InstallContext, type Manifest, type Needs } from './manifest-types.js';
 import type { Invocation } from './command.js';
 
 /** Subcommands that build (and so read modules and the build cache). */
@@ -36,16 +35,45 @@ export function goBuildCache(ctx: RunContext): CachePath {
   return inHome('~/.cache/go-build', ctx);
 }
 
-/** `go mod download` reads go.mod and go.sum, unless go.mod replaces a module with a local directory. */
-export function goNeeds(inv: Invocation, ctx: BuildContext | null): Needs | null {
-  if (inv.name !== 'go' || inv.args[0] !== 'mod' || inv.args[1] !== 'download') return null;
-  if (ctx && /^\s*replace\s.*=>\s*\.{1,2}\//m.test(ctx.read('go.mod') ?? '')) {
-    return needsSource('go.mod replaces a module with a local directory; `go mod download`');
-  }
-  return {
-    manifests: [
-      { path: 'go.mod', required: true },
-      { path: 'go.sum', required: false },
-    ],
+/**
+ * The local directories go.mod replaces modules with, in every form: `replace a => ./x`,
+ * `replace a v1.2.3 => ../x`, and the block `replace ( … )`. Paths start with `./`, `../` or `/`.
+ */
+export function localReplacements(gomod: string): string[] {
+  const out: string[] = [];
+  const text = gomod.replace(/\/\/.*$/gm, '');
+  const target = (line: string) => {
+    const m = /=>\s*("(?:[^"\\]|\\.)*"|`[^`]*`|\S+)/.exec(line);
+    if (!m) return;
+    const p = m[1].replace(/^["`]|["`]$/g, '');
+    if (/^(\.{1,2}(\/|\\|$)|\/)/.test(p)) out.push(p);
   };
+  for (const block of text.matchAll(/^\s*replace\s*\(([\s\S]*?)^\s*\)/gm)) for (const l of block[1].split('\n')) target(l);
+  for (const line of text.matchAll(/^\s*replace\s+(?!\()(.*)$/gm)) target(line[1]);
+  return out;
+}
+
+/**
+ * `go mod download` reads go.mod and go.sum, and the go.mod of each local directory go.mod
+ * replaces a module with; `go get`/`go mod tidy` change go.mod; `go install pkg@version` reads
+ * nothing of the project. Null for other commands.
+ */
+export function goNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
+  if (inv.name !== 'go') return null;
+  const [sub, action] = inv.args;
+  if (sub === 'install' && inv.args.slice(1).some((x) => x !== null && /@[^/]+$/.test(x))) return NOTHING;
+  if (sub === 'get' || (sub === 'mod' && (action === 'tidy' || action === 'edit' || action === 'init')))
+    return writesManifest(`\`go ${inv.args.slice(0, sub === 'mod' ? 2 : 1).join(' ')}\``, 'go.mod');
+  if (sub !== 'mod' || action !== 'download') return null;
+  const files = ctx.files;
+  if (files?.hasFile('go.work') && ctx.env.get('GOWORK') !== 'off')
+    return skip('workspaces', 'go.work makes `go mod download` read the go.mod of every module it uses, in the tree');
+  const manifests: Manifest[] = [
+    { path: 'go.mod', required: true },
+    { path: 'go.sum', required: false },
+  ];
+  for (const dir of localReplacements(files?.read('go.mod') ?? '')) {
+    manifests.push({ path: `${dir.replace(/[/\\]+$/, '')}/go.mod`, required: true });
+  }
+  return { manifests, products: [] };
 }

@@ -4,12 +4,20 @@
  * local dependencies).
  */
 import type { DockerfileModel } from '../core/model.js';
-import { skip } from '../core/transform.js';
-import type { BuildContext } from '../dockerfile/build-context.js';
 import { envPath, inHome, type CachePath, type RunContext } from '../dockerfile/run-context.js';
 import type { CacheKind } from './cache-kinds.js';
 import { positionalIndex, positionals, subcommand, type Invocation } from './command.js';
-import type { Manifest, Needs } from './manifest-types.js';
+import { isSkip, skip } from '../core/transform.js';
+import {
+  needsSource,
+  NOTHING,
+  optional,
+  writesManifest,
+  type InstallContext,
+  type InstallNeeds,
+  type Manifest,
+  type Needs,
+} from './manifest-types.js';
 
 /** npm subcommands that fill the npm cache (aliases and common typos npm accepts included). */
 const NPM_FETCHES = new Set([
@@ -110,49 +118,184 @@ export function pnpmStoreDir(ctx: RunContext, inv: Invocation): CachePath {
   return inHome('~/.local/share/pnpm/store', ctx);
 }
 
-/** npm/yarn/pnpm installs from manifests; null for other commands. */
-export function nodeNeeds(inv: Invocation, ctx: BuildContext | null): Needs | null {
+/** npm options that take a value (so that it is not read as the subcommand or a package). */
+const NPM_WITH_VALUE: ReadonlySet<string> = new Set([
+  '--prefix',
+  '-C',
+  '--cache',
+  '--registry',
+  '--userconfig',
+  '--globalconfig',
+  '--loglevel',
+  '--omit',
+  '--include',
+  '--location',
+  '--install-strategy',
+  '-w',
+  '--workspace',
+  '--tag',
+  '--before',
+]);
+const YARN_WITH_VALUE: ReadonlySet<string> = new Set([
+  '--cwd',
+  '--modules-folder',
+  '--cache-folder',
+  '--network-timeout',
+  '--mutex',
+  '--registry',
+]);
+const PNPM_WITH_VALUE: ReadonlySet<string> = new Set(['-C', '--dir', '--filter', '-F', '--store-dir', '--reporter']);
+
+/**
+ * Scripts of the project itself that npm (`ci`, `install`), yarn and pnpm run on an install without
+ * package arguments (npm's "Life Cycle Operation Order"; pnpm's `pnpm:devPreinstall`).
+ */
+export const INSTALL_LIFECYCLE_SCRIPTS: readonly string[] = [
+  'preinstall',
+  'install',
+  'postinstall',
+  'prepublish',
+  'preprepare',
+  'prepare',
+  'postprepare',
+  'pnpm:devPreinstall',
+];
+
+/** A dependency spec that installs from the tree: `file:`, `link:`, `portal:`, a path, a local tarball. */
+const LOCAL_SPEC = /^(file:|link:|portal:|git\+file:|\.{1,2}(\/|$)|\/|~\/)|^[^:]*\.(tgz|tar\.gz|tar)$/;
+
+const hasAny = (args: readonly (string | null)[], ...names: string[]) =>
+  args.some((a) => a !== null && names.some((n) => a === n || a.startsWith(n + '=')));
+
+/** npm/yarn/pnpm (and corepack) as installs: their manifests, a Skip, or null for other commands. */
+export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
   const a = inv.args;
-  const sub = a.find((x) => x === null || !x.startsWith('-'));
   switch (inv.name) {
-    case 'npm':
-      if (sub !== 'ci' && sub !== 'install' && sub !== 'i') return null;
-      if (positionals(a, new Set()).length > 1) return null; // `npm install pkg`: not a manifest install
-      return packageJsonNeeds(ctx, [
+    case 'npm': {
+      const pos = positionals(a, NPM_WITH_VALUE);
+      const sub = pos[0];
+      if (sub === 'init' || sub === 'create') return writesManifest(`\`npm ${sub}\``, 'package.json');
+      if (sub === undefined || sub === null || !NPM_INSTALLS.has(sub)) return null;
+      const global = hasAny(a, '-g', '--global') || a.some((x) => x === '--location=global') || locationGlobal(a);
+      if (global) return pos.length > 1 ? NOTHING : needsSource('`npm install -g` of the project itself');
+      if (pos.length > 1 && !hasAny(a, '--no-save')) return writesManifest('`npm install <package>`', 'package.json');
+      const noLock = hasAny(a, '--no-package-lock');
+      const manifests: Manifest[] = [
         { path: 'package.json', required: true },
-        { path: 'package-lock.json', required: false },
-        { path: 'npm-shrinkwrap.json', required: false },
-        { path: '.npmrc', required: false },
-      ]);
-    case 'yarn':
-      if (!yarnInstalls(inv) || sub === 'add') return null;
-      return packageJsonNeeds(ctx, [
+        ...optional(...(noLock ? [] : ['package-lock.json', 'npm-shrinkwrap.json']), '.npmrc'),
+      ];
+      return withPrefix(valueOf(a, '--prefix', '-C'), packageJsonNeeds(ctx, 'npm', a, manifests, ['node_modules']));
+    }
+    case 'yarn': {
+      const pos = positionals(a, YARN_WITH_VALUE);
+      const sub = pos[0];
+      if (sub === 'global') return pos[1] === 'add' ? NOTHING : null;
+      if (sub === 'add') return writesManifest('`yarn add`', 'package.json');
+      if (sub === 'init') return writesManifest('`yarn init`', 'package.json');
+      // Not `yarn --version` (a bare `yarn` installs).
+      if (sub === undefined ? !yarnInstalls(inv) : sub !== 'install') return null;
+      const manifests: Manifest[] = [
         { path: 'package.json', required: true },
-        { path: 'yarn.lock', required: false },
-        { path: '.yarnrc.yml', required: false },
-        { path: '.yarnrc', required: false },
-        { path: '.npmrc', required: false },
+        ...optional('yarn.lock', '.yarnrc.yml', '.yarnrc', '.npmrc'),
         { path: '.yarn', required: false, dir: true },
-      ]);
-    case 'pnpm':
+      ];
+      const products = ['node_modules', '.pnp.cjs', '.pnp.loader.mjs', '.pnp.data.json', '.yarn/install-state.gz', '.yarn/unplugged'];
+      const needs = packageJsonNeeds(ctx, 'yarn', a, manifests, products);
+      return withPrefix(valueOf(a, '--cwd'), isSkip(needs) ? needs : yarnrcNeeds(ctx, needs));
+    }
+    case 'pnpm': {
+      const pos = positionals(a, PNPM_WITH_VALUE);
+      const sub = pos[0];
+      const global = hasAny(a, '-g', '--global');
+      if (sub === 'add') return global ? NOTHING : writesManifest('`pnpm add`', 'package.json');
+      if (sub === 'init') return writesManifest('`pnpm init`', 'package.json');
       if (sub !== 'install' && sub !== 'i' && sub !== 'fetch') return null;
-      if (ctx?.hasFile('pnpm-workspace.yaml'))
-        return skip('workspaces', 'pnpm-workspace.yaml declares workspaces, whose manifests live in the tree');
-      return packageJsonNeeds(ctx, [
-        { path: 'package.json', required: sub !== 'fetch' },
-        { path: 'pnpm-lock.yaml', required: sub === 'fetch' },
-        { path: '.pnpmfile.cjs', required: false },
-        { path: '.npmrc', required: false },
+      if (global) return pos.length > 1 ? NOTHING : needsSource('`pnpm install -g` of the project itself');
+      const workspace = ctx.files?.read('pnpm-workspace.yaml') ?? null;
+      const declaresPackages = workspace !== null && /^packages\s*:/m.test(workspace);
+      const common = optional('pnpm-workspace.yaml', '.pnpmfile.cjs', '.npmrc');
+      const dir = valueOf(a, '--dir', '-C');
+      if (sub === 'fetch') {
+        // `pnpm fetch` reads only the lock file (it is made for this very layer), workspaces too.
+        return withPrefix(dir, {
+          manifests: [{ path: 'pnpm-lock.yaml', required: true }, ...common, { path: 'patches', required: false, dir: true }],
+          products: [],
+        });
+      }
+      if (declaresPackages)
+        return skip('workspaces', 'pnpm-workspace.yaml declares workspace packages, whose manifests live in the tree');
+      const manifests: Manifest[] = [
+        { path: 'package.json', required: true },
+        ...optional('pnpm-lock.yaml'),
+        ...common,
         { path: 'patches', required: false, dir: true },
-      ]);
+      ];
+      return withPrefix(dir, packageJsonNeeds(ctx, 'pnpm', a, manifests, ['node_modules']));
+    }
+    case 'corepack': {
+      const sub = a[0];
+      if (sub === 'enable' || sub === 'disable') return NOTHING;
+      // `corepack prepare`/`install` without a version reads `packageManager` from package.json.
+      if (sub === 'prepare' || sub === 'install' || sub === 'use') {
+        const specs = positionals(a.slice(1), new Set());
+        if (specs.length > 0 || hasAny(a, '-g', '--global')) return sub === 'use' ? writesManifest('`corepack use`', 'package.json') : NOTHING;
+        return { manifests: [{ path: 'package.json', required: true }], products: [] };
+      }
+      return null;
+    }
     default:
       return null;
   }
 }
 
+function locationGlobal(a: readonly (string | null)[]): boolean {
+  const i = a.indexOf('--location');
+  return i !== -1 && a[i + 1] === 'global';
+}
+
+/** The value of an option (`--prefix dir`, `--prefix=dir`), or undefined. */
+function valueOf(a: readonly (string | null)[], ...names: string[]): string | null | undefined {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x === null) continue;
+    for (const n of names) {
+      if (x === n) return a[i + 1] ?? null;
+      if (x.startsWith(n + '=')) return x.slice(n.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/** Manifests of a project in another directory (`npm --prefix dir`, `yarn --cwd dir`). */
+function withPrefix(dir: string | null | undefined, needs: Needs): Needs {
+  if (dir === undefined || isSkip(needs)) return needs;
+  if (dir === null) return needsSource('an install into a directory given by a variable');
+  const join = (p: string) => (p.startsWith('/') ? p : `${dir.replace(/\/+$/, '')}/${p}`);
+  return {
+    manifests: needs.manifests.map((m) => ({ ...m, path: join(m.path) })),
+    products: needs.products.map(join),
+  };
+}
+
+/** The install runs the project's own scripts unless told not to (flag, ENV or .npmrc/.yarnrc). */
+function scriptsIgnored(ctx: InstallContext, args: readonly (string | null)[]): boolean {
+  if (hasAny(args, '--ignore-scripts')) return true;
+  const env = ctx.env.get('npm_config_ignore_scripts') ?? ctx.env.get('NPM_CONFIG_IGNORE_SCRIPTS');
+  if (env === 'true' || env === '1') return true;
+  return /^\s*ignore-scripts\s*[=\s]\s*"?true"?\s*$/m.test(
+    (ctx.files?.read('.npmrc') ?? '') + '\n' + (ctx.files?.read('.yarnrc') ?? ''),
+  );
+}
+
 /** Lifecycle scripts, workspaces and local dependencies need the tree. */
-function packageJsonNeeds(ctx: BuildContext | null, manifests: Manifest[]): Needs {
-  const text = ctx?.read('package.json');
+function packageJsonNeeds(
+  ctx: InstallContext,
+  tool: string,
+  args: readonly (string | null)[],
+  manifests: Manifest[],
+  products: string[],
+): Needs {
+  const text = ctx.files?.read('package.json');
   if (text) {
     let pkg: Record<string, unknown>;
     try {
@@ -160,23 +303,43 @@ function packageJsonNeeds(ctx: BuildContext | null, manifests: Manifest[]): Need
     } catch {
       return skip('manifest-unreadable', 'package.json is not valid JSON');
     }
-    const scripts = (pkg.scripts ?? {}) as Record<string, unknown>;
-    const hooks = ['preinstall', 'install', 'postinstall', 'prepare'].filter((h) => h in scripts);
-    if (hooks.length > 0) {
-      return skip(
-        'lifecycle-scripts',
-        `package.json has \`${hooks.join('`, `')}\` scripts, which run during the install and may read the tree`,
-      );
+    if (!scriptsIgnored(ctx, args)) {
+      const scripts = (pkg.scripts ?? {}) as Record<string, unknown>;
+      const hooks = INSTALL_LIFECYCLE_SCRIPTS.filter((h) => h in scripts);
+      if (hooks.length > 0) {
+        return skip(
+          'lifecycle-scripts',
+          `package.json has \`${hooks.join('`, `')}\` scripts, which \`${tool}\` runs during the install and which may read the tree`,
+        );
+      }
+      // Without its own install script, a package with binding.gyp is built by node-gyp on install.
+      if (ctx.files?.hasFile('binding.gyp'))
+        return skip('lifecycle-scripts', `binding.gyp makes \`${tool}\` build the project's native addon (node-gyp) during the install`);
     }
     if (pkg.workspaces)
       return skip('workspaces', 'package.json declares workspaces, whose manifests live in the tree');
-    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
+    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'overrides', 'resolutions']) {
       for (const [name, spec] of Object.entries((pkg[field] ?? {}) as Record<string, unknown>)) {
-        if (typeof spec === 'string' && /^(file:|link:|portal:|\.{1,2}\/)/.test(spec)) {
+        if (typeof spec === 'string' && LOCAL_SPEC.test(spec)) {
           return skip('local-dependency', `package.json depends on \`${name}\` from a local path (\`${spec}\`)`);
         }
       }
     }
+    // pnpm's patched dependencies name their patch files.
+    const patched = ((pkg.pnpm ?? {}) as Record<string, unknown>).patchedDependencies;
+    for (const file of Object.values((patched ?? {}) as Record<string, unknown>)) {
+      if (typeof file === 'string') manifests = [...manifests, { path: file, required: true }];
+    }
   }
-  return { manifests };
+  return { manifests, products };
+}
+
+/** Yarn 1's offline mirror and Yarn 2+'s `yarnPath` name files the install reads. */
+function yarnrcNeeds(ctx: InstallContext, needs: InstallNeeds): Needs {
+  const extra: Manifest[] = [];
+  const mirror = /^\s*yarn-offline-mirror\s+"?([^"\s]+)"?/m.exec(ctx.files?.read('.yarnrc') ?? '');
+  if (mirror) extra.push({ path: mirror[1], required: true, dir: true });
+  const yarnPath = /^\s*yarnPath\s*:\s*["']?([^"'\s]+)/m.exec(ctx.files?.read('.yarnrc.yml') ?? '');
+  if (yarnPath && !yarnPath[1].startsWith('.yarn/')) extra.push({ path: yarnPath[1], required: true });
+  return extra.length === 0 ? needs : { ...needs, manifests: [...needs.manifests, ...extra] };
 }
