@@ -39,6 +39,7 @@ describe('--format', () => {
     expect(a.diff).toContain('+++ b/a/Dockerfile');
     expect(objects[2].error).toBe("line 2: unknown instruction 'FOO'");
     expect(Object.keys(objects[1]).sort()).toEqual([
+      'contexts',
       'diff',
       'edits',
       'error',
@@ -46,6 +47,9 @@ describe('--format', () => {
       'skips',
       'status',
       'written',
+    ]);
+    expect(objects[1].contexts).toEqual([
+      { dir: fs.realpathSync(path.join(root, 'b')), origin: "the Dockerfile's directory (default)" },
     ]);
     expect(r.stderr).toContain("dockerfix: c/Dockerfile: line 2: unknown instruction 'FOO'");
   });

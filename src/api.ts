@@ -7,6 +7,7 @@ import path from 'node:path';
 import { runPipeline, selectTransforms, type FixResult, type PipelineOptions } from './core/engine.js';
 import { initShellParser } from './shell/index.js';
 import { openBuildContext, type RunCache } from './disk/build-context.js';
+import { inferContexts } from './cli/contexts.js';
 import type { BuildContextSource } from './core/file-tree.js';
 import type { Transform } from './core/transform.js';
 import { builtinTransforms } from '../transforms/index.js';
@@ -27,6 +28,13 @@ export interface FixOptions extends Omit<PipelineOptions, 'buildContext'> {
   contextDir?: string | null;
   /** How contextDir was chosen, for reports (default: given). */
   contextOrigin?: string;
+  /**
+   * Without `contextDir`, look for the contexts the repository's compose, bake, CI, Makefile and
+   * script files build `filePath` with (default true); none found: the file's directory.
+   */
+  inferContexts?: boolean;
+  /** Where to look for those files when `filePath` is not in a git repository (default: its directory). */
+  projectRoot?: string | null;
   /** Share file-system reads with the other files of a run (clear it after writing files). */
   runCache?: RunCache | null;
 }
@@ -45,9 +53,26 @@ export async function fixText(input: string, options: FixOptions = {}): Promise<
 export function fixTextSync(input: string, options: FixOptions = {}): FixResult {
   const transforms = transformsFor(options);
   if (options.buildContext !== undefined) return runPipeline(input, transforms, options);
-  // Read from the disk only when a transform asks: most files never do.
-  const dir = options.contextDir ?? (options.filePath ? path.dirname(options.filePath) : null);
-  const origin = options.contextDir ? (options.contextOrigin ?? 'given') : "the Dockerfile's directory (default)";
-  const buildContext = () => openBuildContext(dir, options.filePath ?? null, origin, options.runCache ?? null);
-  return runPipeline(input, transforms, { ...options, buildContext });
+  // Read from the disk (and infer) only when a transform asks: most files never do.
+  return runPipeline(input, transforms, { ...options, buildContexts: () => buildContextsFor(options) });
 }
+
+/** The build contexts a fix is checked against (none when not known), each with its origin. */
+export function buildContextsFor(options: FixOptions): BuildContextSource[] {
+  if (options.buildContext !== undefined) return options.buildContext ? [options.buildContext] : [];
+  const file = options.filePath ?? null;
+  const cache = options.runCache ?? null;
+  const open = (dir: string, origin: string) => openBuildContext(dir, file, origin, cache);
+  if (options.contextDir)
+    return [open(options.contextDir, options.contextOrigin ?? 'given')].filter(isSource);
+  if (!file) return [];
+  if (options.inferContexts !== false) {
+    const inferred = inferContexts(file, options.projectRoot ?? null, cache)
+      .map((c) => open(c.dir, c.origin))
+      .filter(isSource);
+    if (inferred.length > 0) return inferred;
+  }
+  return [open(path.dirname(file), "the Dockerfile's directory (default)")].filter(isSource);
+}
+
+const isSource = (s: BuildContextSource | null): s is BuildContextSource => s !== null;

@@ -11,13 +11,26 @@
  * install after it in its stage — gets a fix or a reason.
  */
 import path from 'node:path';
-import { commentBlockStart, joinContinuations, type DockerfileModel, type Instruction, type Stage } from '../src/core/model.js';
-import { skip, isSkip, type FixProposal, type Outcome, type Skip, type Transform } from '../src/core/transform.js';
+import {
+  commentBlockStart,
+  joinContinuations,
+  type DockerfileModel,
+  type Instruction,
+  type Stage,
+} from '../src/core/model.js';
+import {
+  skip,
+  isSkip,
+  type FixProposal,
+  type Outcome,
+  type Skip,
+  type Transform,
+} from '../src/core/transform.js';
 import { BuildContext } from '../src/dockerfile/build-context.js';
 import { copyArgs } from '../src/dockerfile/copy-args.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
 import { expand, parseKeyValues, runContext, stageChain } from '../src/dockerfile/run-context.js';
-import { lineBreakOf, quote } from '../src/rewrite/edit.js';
+import { lineBreakOf, quote, removeInstruction } from '../src/rewrite/edit.js';
 import { soleCommand, type ShellScript, type SimpleCommand } from '../src/shell/index.js';
 import { invocation, invocations, type Invocation } from '../src/tools/command.js';
 import { fileEffects, redirectionTargets } from '../src/tools/file-effects.js';
@@ -26,9 +39,11 @@ import { installNeeds, isDependencyInstall, MANIFEST_SKIPS, type Manifest } from
 const REORDER_SKIPS = {
   ...MANIFEST_SKIPS,
   destination: "the full COPY's destination cannot be told (a variable, a Windows path)",
-  'manifest-missing': 'a manifest the install needs is not in the build context (or .dockerignore excludes it)',
+  'manifest-missing':
+    'a manifest the install needs is not in the build context (or .dockerignore excludes it)',
   'reads-tree': 'a command between the COPY and the install may read the copied files',
-  'written-between': 'a command or COPY between them writes a path the context also holds, which the moved COPY would replace',
+  'written-between':
+    'a command or COPY between them writes a path the context also holds, which the moved COPY would replace',
   'copy-between': 'a COPY or ADD between them writes into the copied directory in a way that cannot be told',
   'workdir-between': 'a WORKDIR between them would change where a COPY with a relative destination lands',
   'workdir-unknown': "the directory the install runs in cannot be told relative to the COPY's destination",
@@ -36,13 +51,23 @@ const REORDER_SKIPS = {
   'instruction-between': 'an instruction between them (VOLUME, SHELL, ONBUILD) changes how what follows runs',
   'host-artifacts':
     'the context holds what the install creates (node_modules, .venv, vendor…) and .dockerignore does not exclude it: copied after the install, it would replace the installed one',
-  'contexts-differ': 'the file is built with several build contexts and the rewrite would not be the same for all',
+  'contexts-differ':
+    'the file is built with several build contexts and the rewrite would not be the same for all',
 } as const;
 type ReorderSkipCode = keyof typeof REORDER_SKIPS;
 type Reason = Skip<ReorderSkipCode>;
 
 /** Instructions a COPY can move past: they neither read nor write files. */
-const NEUTRAL = new Set(['LABEL', 'MAINTAINER', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'USER', 'CMD', 'ENTRYPOINT']);
+const NEUTRAL = new Set([
+  'LABEL',
+  'MAINTAINER',
+  'EXPOSE',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'USER',
+  'CMD',
+  'ENTRYPOINT',
+]);
 
 export const copyManifestsFirst: Transform = {
   meta: {
@@ -124,7 +149,8 @@ function planForAll(
 ): Outcome<ReorderSkipCode> {
   const outcomes = contexts.map((ctx) => plan(model, stage, copy, full, ctx));
   if (outcomes.length === 1) return outcomes[0];
-  const where = (i: number) => ` (build context ${contexts[i]?.dir ?? '?'}, from ${contexts[i]?.origin ?? '?'})`;
+  const where = (i: number) =>
+    ` (build context ${contexts[i]?.dir ?? '?'}, from ${contexts[i]?.origin ?? '?'})`;
   const skipped = outcomes.findIndex((o) => isSkip(o));
   if (skipped !== -1) {
     const s = outcomes[skipped] as Reason;
@@ -178,7 +204,14 @@ function inContext(ctx: BuildContext, rel: string): string | null {
   if (star === -1) return ctx.exists(rel) && !ctx.excluded(rel) ? rel : null;
   const slash = rel.lastIndexOf('/');
   const dir = slash === -1 ? '.' : rel.slice(0, slash);
-  const re = new RegExp('^' + rel.slice(slash + 1).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+  const re = new RegExp(
+    '^' +
+      rel
+        .slice(slash + 1)
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '.*') +
+      '$',
+  );
   const hit = (ctx.list(dir) ?? []).find((n) => re.test(n));
   return hit === undefined ? null : dir === '.' ? hit : `${dir}/${hit}`;
 }
@@ -201,7 +234,10 @@ function plan(
   }
   const dest = resolveIn(wd, destText);
   if (dest === null) {
-    return skip('workdir-unknown', `${quote(copy)} copies into \`${full.dest}\`, relative to a WORKDIR set from a variable`);
+    return skip(
+      'workdir-unknown',
+      `${quote(copy)} copies into \`${full.dest}\`, relative to a WORKDIR set from a variable`,
+    );
   }
   const relativeDest = !destText.startsWith('/');
   const copyVars = new Set([...copy.text.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]));
@@ -223,7 +259,10 @@ function plan(
     if (i.keyword === 'WORKDIR') {
       const next = workdirValue(model, i, wd, env);
       if (relativeDest && next !== wd)
-        stop = skip('workdir-between', `${quote(i)} changes the directory \`${full.dest}\` of ${quote(copy)} means`);
+        stop = skip(
+          'workdir-between',
+          `${quote(i)} changes the directory \`${full.dest}\` of ${quote(copy)} means`,
+        );
       wd = next;
       continue;
     }
@@ -243,7 +282,10 @@ function plan(
   if (installs.length === 0) {
     return (
       stop ??
-      skip('reads-tree', `no install after ${quote(copy)} can run before it (the RUNs are not ones dockerfix can read)`)
+      skip(
+        'reads-tree',
+        `no install after ${quote(copy)} can run before it (the RUNs are not ones dockerfix can read)`,
+      )
     );
   }
   // Resolve the manifests against the context.
@@ -271,7 +313,7 @@ function plan(
   const lastRun = installs[installs.length - 1].run;
   const eol = lineBreakOf(model, copy);
   const names = toCopy.map((f) => '`' + f + '`').join(', ');
-  const after = stop ? ` (${stop.message}, so it stays after the COPY)` : '';
+  const after = stop ? `; what follows stays after it: ${stop.message}` : '';
   let edits;
   let message: string;
   if (toCopy.length > 0) {
@@ -286,26 +328,30 @@ function plan(
     // Nothing to copy first (the installs read no file, or the file copies them already): move the
     // COPY, with the comment block above it.
     const from = model.lines.starts[commentBlockStart(model, copy)];
-    const lineEnd = model.text.startsWith('\r\n', copy.end) ? copy.end + 2 : model.text[copy.end] === '\n' ? copy.end + 1 : copy.end;
     edits = [
-      { start: from, end: lineEnd, text: '' },
+      removeInstruction(model, copy),
       { start: lastRun.end, end: lastRun.end, text: eol + model.text.slice(from, copy.end) },
     ];
     message =
       `Moved ${quote(copy)} after ${quote(lastRun)}` +
-      (files.length > 0 ? ' (the file copies the manifests before it already)' : ', which reads nothing of the project') +
+      (files.length > 0
+        ? ' (the file copies the manifests before it already)'
+        : ', which reads nothing of the project') +
       ', so a source change no longer re-runs the install';
   }
   return {
     message:
-      message + after + (review ? ' (review: the build context could not be read, so the manifests are assumed)' : ''),
+      message +
+      after +
+      (review ? ' (review: the build context could not be read, so the manifests are assumed)' : ''),
     safety: review ? 'review' : 'safe',
     edits,
     at: copy.start,
   };
 }
 
-const contextNote = (ctx: BuildContext) => (ctx.origin.startsWith("the Dockerfile's directory") ? '' : ` ${ctx.dir}`);
+const contextNote = (ctx: BuildContext) =>
+  ctx.origin.startsWith("the Dockerfile's directory") ? '' : ` ${ctx.dir}`;
 
 /**
  * What a RUN between the COPY and the new place of the COPY does to the copied directory, step by
@@ -316,7 +362,8 @@ function runVerdict(model: DockerfileModel, run: Instruction, wd: ImagePath, wal
   if (existingMounts(run).some((m) => !['cache', 'tmpfs', 'secret', 'ssh'].includes(m.type)))
     return skip('reads-tree', `${quote(run)} has a bind mount`);
   const script = run.script();
-  if (!script || script.hasError) return skip('reads-tree', `${quote(run)} is not a shell script dockerfix can read`);
+  if (!script || script.hasError)
+    return skip('reads-tree', `${quote(run)} is not a shell script dockerfix can read`);
   const env = new Map(runContext(model, run).env);
   let cwd = wd;
   const manifests: Manifest[] = [];
@@ -324,12 +371,18 @@ function runVerdict(model: DockerfileModel, run: Instruction, wd: ImagePath, wal
   const named: string[] = [];
   for (const step of script.steps) {
     const cmd = soleCommand(step);
-    const text = cmd ? script.source.slice(cmd.start, cmd.end) : script.source.slice(step.pipeline.start, step.pipeline.end);
+    const text = cmd
+      ? script.source.slice(cmd.start, cmd.end)
+      : script.source.slice(step.pipeline.start, step.pipeline.end);
     const show = `\`${text.length > 60 ? text.slice(0, 57) + '…' : text}\``;
     if (step.before === '||' && cmd && ['true', ':'].includes(cmd.name ?? '')) continue;
     if (step.before !== null && step.before !== '&&' && step.before !== ';')
       return skip('reads-tree', `${show} in ${quote(run)} runs in the background or only on failure`);
-    if (!cmd) return skip('reads-tree', `${show} in ${quote(run)} is a pipeline or compound command that may read the copied files`);
+    if (!cmd)
+      return skip(
+        'reads-tree',
+        `${show} in ${quote(run)} is a pipeline or compound command that may read the copied files`,
+      );
     const inv = withVariables(invocation(cmd), env);
     if (!inv) return skip('reads-tree', `${show} in ${quote(run)} runs a command named by a variable`);
     if (inv.name === 'cd') {
@@ -348,17 +401,25 @@ function runVerdict(model: DockerfileModel, run: Instruction, wd: ImagePath, wal
     const stepEnv = new Map(env);
     for (const name of cmd.assignments) stepEnv.set(name, assignedValue(cmd, name, script));
     const where = inside(walk.dest, cwd);
-    const files = where === 'outside' || where === 'unknown' || walk.ctx === null ? null : walk.ctx.within(where);
+    const files =
+      where === 'outside' || where === 'unknown' || walk.ctx === null ? null : walk.ctx.within(where);
     const needs = installNeeds(inv, { files, env: stepEnv });
     if (needs !== null) {
       if (isSkip(needs)) return needs as Reason;
       for (const m of needs.manifests) {
         const at = inside(walk.dest, resolveIn(cwd, m.path));
-        if (at === 'unknown') return skip('workdir-unknown', `${show} runs in a directory that cannot be told relative to the COPY's destination`);
+        if (at === 'unknown')
+          return skip(
+            'workdir-unknown',
+            `${show} runs in a directory that cannot be told relative to the COPY's destination`,
+          );
         if (at === 'outside') {
           // The install reads its manifests elsewhere than where the COPY puts the context.
           if (m.required)
-            return skip('destination', `${show} reads \`${m.path}\` outside \`${walk.dest}\`, where the COPY puts the context, so the manifests' place cannot be told`);
+            return skip(
+              'destination',
+              `${show} reads \`${m.path}\` outside \`${walk.dest}\`, where the COPY puts the context, so the manifests' place cannot be told`,
+            );
           continue;
         }
         if (!walk.produced.has(at)) manifests.push({ ...m, path: at });
@@ -374,11 +435,17 @@ function runVerdict(model: DockerfileModel, run: Instruction, wd: ImagePath, wal
     }
     const effects = fileEffects(inv);
     const redirects = redirectionTargets(cmd, script.source);
-    if (!effects || !redirects) return skip('reads-tree', `${show} in ${quote(run)} may read the copied files`);
+    if (!effects || !redirects)
+      return skip('reads-tree', `${show} in ${quote(run)} may read the copied files`);
     for (const p of [...effects.reads, ...redirects.reads]) {
       const at = inside(walk.dest, resolveIn(cwd, p));
-      if (at === 'unknown') return skip('workdir-unknown', `${show} reads \`${p}\`, which cannot be told apart from the copied files`);
-      if (at !== 'outside' && !walk.produced.has(at)) return skip('reads-tree', `${show} in ${quote(run)} reads \`${p}\` from the copied files`);
+      if (at === 'unknown')
+        return skip(
+          'workdir-unknown',
+          `${show} reads \`${p}\`, which cannot be told apart from the copied files`,
+        );
+      if (at !== 'outside' && !walk.produced.has(at))
+        return skip('reads-tree', `${show} in ${quote(run)} reads \`${p}\` from the copied files`);
     }
     for (const p of [...effects.writes, ...redirects.writes]) {
       const problem = written(walk, cwd, p, show, 'writes');
@@ -386,9 +453,16 @@ function runVerdict(model: DockerfileModel, run: Instruction, wd: ImagePath, wal
     }
     for (const p of effects.removes) {
       const at = inside(walk.dest, resolveIn(cwd, p));
-      if (at === 'unknown') return skip('workdir-unknown', `${show} removes \`${p}\`, which cannot be told apart from the copied files`);
+      if (at === 'unknown')
+        return skip(
+          'workdir-unknown',
+          `${show} removes \`${p}\`, which cannot be told apart from the copied files`,
+        );
       if (at === '.' || (at !== 'outside' && (walk.ctx === null || inContext(walk.ctx, at) !== null)))
-        return skip('written-between', `${show} removes \`${p}\`, which the moved COPY would bring back from the context`);
+        return skip(
+          'written-between',
+          `${show} removes \`${p}\`, which the moved COPY would bring back from the context`,
+        );
     }
   }
   return { installs, manifests, named };
@@ -410,9 +484,16 @@ function withVariables(inv: Invocation | null, env: ReadonlyMap<string, string |
 function written(walk: Walk, cwd: ImagePath, p: string, show: string, verb: string): Reason | null {
   const at = inside(walk.dest, resolveIn(cwd, p));
   if (at === 'outside') return null;
-  if (at === 'unknown') return skip('workdir-unknown', `${show} ${verb} \`${p}\`, which cannot be told apart from the copied files`);
+  if (at === 'unknown')
+    return skip(
+      'workdir-unknown',
+      `${show} ${verb} \`${p}\`, which cannot be told apart from the copied files`,
+    );
   if (at === '.' || walk.ctx === null)
-    return skip('written-between', `${show} ${verb} \`${p}\` in the copied directory${walk.ctx === null ? ', and the build context is not known' : ''}`);
+    return skip(
+      'written-between',
+      `${show} ${verb} \`${p}\` in the copied directory${walk.ctx === null ? ', and the build context is not known' : ''}`,
+    );
   const hit = inContext(walk.ctx, at);
   if (hit !== null) {
     return skip(
@@ -426,12 +507,20 @@ function written(walk: Walk, cwd: ImagePath, p: string, show: string, verb: stri
 
 /** The literal value of `NAME=value` before a command, or null. */
 function assignedValue(cmd: SimpleCommand, name: string, script: ShellScript): string | null {
-  const m = new RegExp(`(?:^|\\s)${name}=("[^"$\`]*"|'[^']*'|[^\\s"'$\`]*)(?=\\s)`).exec(' ' + script.source.slice(cmd.start, cmd.end));
+  const m = new RegExp(`(?:^|\\s)${name}=("[^"$\`]*"|'[^']*'|[^\\s"'$\`]*)(?=\\s)`).exec(
+    ' ' + script.source.slice(cmd.start, cmd.end),
+  );
   return m ? m[1].replace(/^["']|["']$/g, '') : null;
 }
 
 /** A COPY/ADD between the full COPY and its new place: where it writes must not meet the context's files. */
-function copyBetween(model: DockerfileModel, i: Instruction, wd: ImagePath, walk: Walk, full: FullCopy): Reason | null {
+function copyBetween(
+  model: DockerfileModel,
+  i: Instruction,
+  wd: ImagePath,
+  walk: Walk,
+  full: FullCopy,
+): Reason | null {
   const args = copyArgs(model, i);
   if (!args || args.json || args.dest.includes('$'))
     return skip('copy-between', `${quote(i)} writes where dockerfix cannot tell`);
@@ -441,22 +530,34 @@ function copyBetween(model: DockerfileModel, i: Instruction, wd: ImagePath, walk
   const at = inside(walk.dest, target);
   if (at === 'outside') {
     // It may still write above the copied directory (`COPY x /`).
-    return inside(target ?? '@', walk.dest) === 'outside' ? null : skip('copy-between', `${quote(i)} writes over the copied directory`);
+    return inside(target ?? '@', walk.dest) === 'outside'
+      ? null
+      : skip('copy-between', `${quote(i)} writes over the copied directory`);
   }
-  if (at === 'unknown') return skip('workdir-unknown', `${quote(i)} writes where dockerfix cannot tell apart from the copied files`);
+  if (at === 'unknown')
+    return skip(
+      'workdir-unknown',
+      `${quote(i)} writes where dockerfix cannot tell apart from the copied files`,
+    );
   const intoDir = args.dest.endsWith('/') || args.sources.length > 1;
   const flags = i.flags.map((f) => model.text.slice(f.start, f.end)).join(' ');
   for (const s of args.sources) {
-    if (/[*?[]/.test(s)) return skip('copy-between', `${quote(i)} copies a pattern into the copied directory`);
+    if (/[*?[]/.test(s))
+      return skip('copy-between', `${quote(i)} copies a pattern into the copied directory`);
     const name = s.replace(/\/+$/, '').split('/').pop()!;
     const rel = intoDir ? (at === '.' ? name : `${at}/${name}`) : at;
-    if (walk.ctx === null) return skip('copy-between', `${quote(i)} writes into the copied directory and the build context is not known`);
+    if (walk.ctx === null)
+      return skip(
+        'copy-between',
+        `${quote(i)} writes into the copied directory and the build context is not known`,
+      );
     if (inContext(walk.ctx, rel) === null) {
       walk.produced.add(rel);
       continue;
     }
     // The same context file to the same place with the same flags: the moved COPY writes it again, unchanged.
-    const mirror = args.fromContext && BuildContext.normalize(s) === rel && flags === full.flags && !walk.ctx.hasDir(rel);
+    const mirror =
+      args.fromContext && BuildContext.normalize(s) === rel && flags === full.flags && !walk.ctx.hasDir(rel);
     if (!mirror) {
       return skip(
         'written-between',
@@ -471,7 +572,14 @@ function copyBetween(model: DockerfileModel, i: Instruction, wd: ImagePath, walk
  * Context paths an earlier COPY of the stage already puts where the full COPY would (`COPY
  * requirements.txt ./` before `COPY . .`), with nothing but COPYs between them and the full COPY.
  */
-function alreadyCopied(model: DockerfileModel, stage: Stage, copy: Instruction, dest: string, wd: ImagePath, ctx: BuildContext | null): Set<string> {
+function alreadyCopied(
+  model: DockerfileModel,
+  stage: Stage,
+  copy: Instruction,
+  dest: string,
+  wd: ImagePath,
+  ctx: BuildContext | null,
+): Set<string> {
   const out = new Set<string>();
   const list = stage.instructions;
   for (let k = list.indexOf(copy) - 1; k >= 0; k--) {
@@ -500,8 +608,18 @@ function expandPattern(ctx: BuildContext | null, pattern: string): string[] {
   const slash = n.lastIndexOf('/');
   const dir = slash === -1 ? '.' : n.slice(0, slash);
   if (/[*?[]/.test(dir)) return [];
-  const re = new RegExp('^' + n.slice(slash + 1).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$');
-  return (ctx.list(dir) ?? []).filter((name) => re.test(name)).map((name) => (dir === '.' ? name : `${dir}/${name}`));
+  const re = new RegExp(
+    '^' +
+      n
+        .slice(slash + 1)
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
+  return (ctx.list(dir) ?? [])
+    .filter((name) => re.test(name))
+    .map((name) => (dir === '.' ? name : `${dir}/${name}`));
 }
 
 /** `package-lock.json` → `package-lock.jso[n]`: copies it when present, and nothing when absent. */
@@ -549,7 +667,8 @@ function envBefore(model: DockerfileModel, stage: Stage, instr: Instruction): Ma
   for (const s of stageChain(model, stage)) {
     for (const i of s.instructions) {
       if (i === instr) return env;
-      if (i.keyword === 'ENV') for (const [k, v] of parseKeyValues(model, i)) env.set(k, v === null ? null : expand(v, env));
+      if (i.keyword === 'ENV')
+        for (const [k, v] of parseKeyValues(model, i)) env.set(k, v === null ? null : expand(v, env));
     }
   }
   return env;
@@ -559,7 +678,12 @@ function envBefore(model: DockerfileModel, stage: Stage, instr: Instruction): Ma
  * The WORKDIR in force before `instr`, across the stages its stage is built from: absolute, `@…`
  * relative to the base image's (which the file does not tell: golang's is /go), or null.
  */
-function workdirAt(model: DockerfileModel, stage: Stage, instr: Instruction, env: Map<string, string | null>): ImagePath {
+function workdirAt(
+  model: DockerfileModel,
+  stage: Stage,
+  instr: Instruction,
+  env: Map<string, string | null>,
+): ImagePath {
   let wd: ImagePath = '@';
   for (const s of stageChain(model, stage)) {
     for (const i of s.instructions) {
@@ -570,8 +694,15 @@ function workdirAt(model: DockerfileModel, stage: Stage, instr: Instruction, env
   return wd;
 }
 
-function workdirValue(model: DockerfileModel, i: Instruction, wd: ImagePath, env: Map<string, string | null>): ImagePath {
-  const raw = joinContinuations(model.text, i.argsStart, i.end, model.escape).text.trim().replace(/^(["'])(.*)\1$/, '$2');
+function workdirValue(
+  model: DockerfileModel,
+  i: Instruction,
+  wd: ImagePath,
+  env: Map<string, string | null>,
+): ImagePath {
+  const raw = joinContinuations(model.text, i.argsStart, i.end, model.escape)
+    .text.trim()
+    .replace(/^(["'])(.*)\1$/, '$2');
   const v = raw.includes('$') ? expand(raw, env) : raw;
   return v === null ? null : resolveIn(wd, v);
 }

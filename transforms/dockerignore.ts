@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { DockerfileModel, Instruction } from '../src/core/model.js';
 import { copyArgs } from '../src/dockerfile/copy-args.js';
-import type { Transform } from '../src/core/transform.js';
+import type { Report, Transform } from '../src/core/transform.js';
 import { BuildContext, dockerignore } from '../src/dockerfile/build-context.js';
 import { quote } from '../src/rewrite/edit.js';
 
@@ -57,31 +57,35 @@ export const dockerignoreTransform: Transform = {
   run(model, context, report) {
     const copy = model.instructions.find((i) => copiesWholeContext(model, i));
     if (!copy) return;
-    const ctx = BuildContext.of(context);
-    if (!ctx || ctx.ignoreFile !== null) return;
-    const top = new Set(ctx.entries());
-    const deep = ctx.seen();
-    let entries = CANDIDATES.filter(([, wanted]) => wanted(ctx, top, deep)).map(([p]) => p);
-    // Never exclude what the Dockerfile names as a COPY/ADD source.
-    const named = namedSources(model);
-    entries = entries.filter((e) => {
-      const m = dockerignore().add(e);
-      return !named.some((n) => m.ignores(n));
-    });
-    if (entries.length === 0) return;
-    const content =
-      '# Proposed by dockerfix: files the image build does not need (review before committing).\n' +
-      entries.join('\n') +
-      '\n';
-    report.fix({
-      message: `Proposed a .dockerignore (${entries.join(', ')}): ${quote(copy)} sends and copies the whole context`,
-      safety: 'review',
-      edits: [],
-      newFiles: [{ path: path.join(ctx.dir, '.dockerignore'), content }],
-      at: copy.start,
-    });
+    // Each build context the file is built with gets its own proposal, in its own directory.
+    for (const ctx of BuildContext.all(context)) proposeFor(model, copy, ctx, report);
   },
 };
+
+function proposeFor(model: DockerfileModel, copy: Instruction, ctx: BuildContext, report: Report): void {
+  if (ctx.ignoreFile !== null) return;
+  const top = new Set(ctx.entries());
+  const deep = ctx.seen();
+  let entries = CANDIDATES.filter(([, wanted]) => wanted(ctx, top, deep)).map(([p]) => p);
+  // Never exclude what the Dockerfile names as a COPY/ADD source.
+  const named = namedSources(model);
+  entries = entries.filter((e) => {
+    const m = dockerignore().add(e);
+    return !named.some((n) => m.ignores(n));
+  });
+  if (entries.length === 0) return;
+  const content =
+    '# Proposed by dockerfix: files the image build does not need (review before committing).\n' +
+    entries.join('\n') +
+    '\n';
+  report.fix({
+    message: `Proposed a .dockerignore (${entries.join(', ')}): ${quote(copy)} sends and copies the whole context`,
+    safety: 'review',
+    edits: [],
+    newFiles: [{ path: path.join(ctx.dir, '.dockerignore'), content }],
+    at: copy.start,
+  });
+}
 
 function copiesWholeContext(model: DockerfileModel, i: Instruction): boolean {
   const args = copyArgs(model, i);

@@ -80,6 +80,7 @@ export class ConfigResolver {
   /** FixOptions for a file: config base, then matching overrides, then the command line. */
   optionsFor(file: string, cli: CliSettings): { options: FixOptions; config: LoadedConfig | null } {
     let contextDir: string | undefined = cli.contextDir;
+    let contextOrigin = cli.contextDir !== undefined ? '--context' : undefined;
     const loaded = this.find(file);
     const settings: ConfigSettings = {};
     if (loaded) {
@@ -88,8 +89,10 @@ export class ConfigResolver {
       const rel = path.relative(path.dirname(loaded.file), file).split(path.sep).join('/');
       for (const o of config.overrides ?? []) if (picomatch(o.files, { dot: true })(rel)) apply(settings, o);
       const mapped = config.context?.[rel];
-      if (contextDir === undefined && mapped !== undefined)
+      if (contextDir === undefined && mapped !== undefined) {
         contextDir = path.resolve(path.dirname(loaded.file), mapped);
+        contextOrigin = `the context mapping of ${loaded.file}`;
+      }
     }
     const off = Object.entries(settings.transforms ?? {})
       .filter(([, on]) => !on)
@@ -101,6 +104,7 @@ export class ConfigResolver {
       skip: [...new Set([...(cli.skip ?? []), ...(cli.only && cli.only.length > 0 ? [] : off)])],
       addSyntax: cli.addSyntax ?? false,
       contextDir,
+      contextOrigin,
     };
     return { options, config: loaded };
   }

@@ -36,6 +36,8 @@ export interface FileReport {
   /** Unified diff of the change, or null. */
   diff: string | null;
   error: string | null;
+  /** The build contexts the file was checked against (absolute directories) and where each came from. */
+  contexts: { dir: string; origin: string }[];
 }
 
 export interface ReporterOptions {
@@ -66,9 +68,12 @@ export function createReporter(o: ReporterOptions): Reporter {
   const colors = pc.createColors(o.color);
   const errorLine = (display: string, message: string) =>
     o.stderr(`${colors.red('dockerfix')}: ${display}: ${message}\n`);
-  const notes = (job: FileJob, fixes: ReportedFix[], skips: ReportedSkip[]) => {
+  const notes = (job: FileJob, fixes: ReportedFix[], skips: ReportedSkip[], contexts: FileOutcome['contexts'] = []) => {
     for (const f of fixes) o.stderr(fixLine(job.display, f, colors) + '\n');
     if (o.verbose) {
+      for (const c of contexts) {
+        o.stderr(`${job.display}: ${colors.dim('build context')}: ${c.dir} (${c.origin})\n`);
+      }
       for (const s of skips) {
         o.stderr(`${job.display}:${s.line}: ${s.transform}: ${colors.dim('skipped')}: ${s.message}\n`);
       }
@@ -92,6 +97,7 @@ export function createReporter(o: ReporterOptions): Reporter {
           skips: [],
           diff: null,
           error: message,
+          contexts: [],
         });
       },
       finish: (totals) => o.stderr(summaryLine(totals) + '\n'),
@@ -167,7 +173,7 @@ export function createReporter(o: ReporterOptions): Reporter {
       // A dry run also shows files that review fixes propose (written only with --write --unsafe).
       if (o.action === 'dry-run' && outcome.diff) o.stdout(o.color ? colorDiff(outcome.diff) : outcome.diff);
       else if (outcome.status === 'changed' && o.action === 'check') o.stdout(job.display + '\n');
-      notes(job, outcome.fixes, outcome.skips);
+      notes(job, outcome.fixes, outcome.skips, outcome.contexts);
     },
     pathError: errorLine,
     finish: (totals) => o.stderr(summaryLine(totals) + '\n'),
@@ -195,6 +201,7 @@ export function fileReport(display: string, outcome: FileOutcome, action: Action
     })),
     diff: outcome.diff,
     error: outcome.error,
+    contexts: outcome.contexts,
   };
 }
 

@@ -28,6 +28,8 @@ export interface FileOutcome {
   skips: ReportedSkip[];
   /** The unified diff of the change (null when unchanged or not wanted). */
   diff: string | null;
+  /** The build contexts the file was checked against, with how each was chosen. */
+  contexts: { dir: string; origin: string }[];
 }
 
 export function processFile(
@@ -44,6 +46,7 @@ export function processFile(
     fixes: [],
     skips: [],
     diff: null,
+    contexts: [],
   });
   let result: FixResult;
   try {
@@ -72,6 +75,7 @@ export function processFile(
     fixes: result.fixes,
     skips: result.skips,
     diff,
+    contexts: result.contexts,
   };
   if (!result.changed || action !== 'write') return outcome;
   const write = async () => {

@@ -1,4 +1,5 @@
 /** A run over files (discover, settle each file's settings, fix, report) and the --stdin run. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigResolver } from './config.js';
 import { discover, type FoundFile } from './discover.js';
@@ -76,9 +77,21 @@ export async function run(
   // Per-file settings: the nearest config file, then the command line. Worked out as each file's
   // turn comes, so that a long run holds no per-file state beyond the file list (flat memory).
   const resolver = new ConfigResolver(all.map((t) => t.meta.id));
+  // Outside a git repository, build files are looked for under the directory the run was given.
+  const givenDirs = (options.paths.length > 0 ? options.paths : ['.'])
+    .map((p) => path.resolve(io.cwd, p))
+    .filter((p) => {
+      try {
+        return fs.statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    })
+    .sort((a, b) => a.length - b.length);
+  const projectRootOf = (file: string) => givenDirs.find((d) => file.startsWith(d + path.sep)) ?? null;
   const jobOf = (f: FoundFile): FileJob | null => {
     try {
-      return { ...f, fix: resolver.optionsFor(f.path, options.settings).options };
+      return { ...f, fix: { ...resolver.optionsFor(f.path, options.settings).options, projectRoot: projectRootOf(f.path) } };
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       totals.errors++;

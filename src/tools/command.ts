@@ -67,7 +67,10 @@ export function subcommandIndex(args: readonly (string | null)[], from = 0): num
 }
 
 /** Positional arguments (dynamic ones included as null), skipping the values of `withValue` options. */
-export function positionals(args: readonly (string | null)[], withValue: ReadonlySet<string>): (string | null)[] {
+export function positionals(
+  args: readonly (string | null)[],
+  withValue: ReadonlySet<string>,
+): (string | null)[] {
   const out: (string | null)[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];

@@ -11,7 +11,18 @@ import { downloadedFiles } from './download.js';
 import { pipArgs } from './python.js';
 import { YUM_NAMES } from './yum.js';
 
-const PIP_QUERIES = new Set(['check', 'list', 'freeze', 'show', 'config', 'cache', 'debug', 'inspect', '--version', '-V']);
+const PIP_QUERIES = new Set([
+  'check',
+  'list',
+  'freeze',
+  'show',
+  'config',
+  'cache',
+  'debug',
+  'inspect',
+  '--version',
+  '-V',
+]);
 
 export interface FileEffects {
   /** Paths the command reads. */
@@ -67,7 +78,8 @@ export function venvCreated(inv: Invocation): string | null | undefined {
   if (/^python(\d(\.\d+)?)?$/.test(inv.name) && a[0] === '-m' && (a[1] === 'venv' || a[1] === 'virtualenv'))
     return positionals(a.slice(2), new Set(['--prompt']))[0];
   if (inv.name === 'virtualenv') return positionals(a, new Set(['-p', '--python', '--prompt']))[0];
-  if (inv.name === 'uv' && a[0] === 'venv') return positionals(a.slice(1), new Set(['-p', '--python', '--prompt']))[0] ?? '.venv';
+  if (inv.name === 'uv' && a[0] === 'venv')
+    return positionals(a.slice(1), new Set(['-p', '--python', '--prompt']))[0] ?? '.venv';
   return undefined;
 }
 
@@ -86,10 +98,18 @@ export function fileEffects(inv: Invocation): FileEffects | null {
   // Package managers' queries and their own settings (in the user's home, not the project).
   const pip = pipArgs(inv);
   if (pip !== null) return PIP_QUERIES.has(pip[0] ?? '') || pip[0]?.startsWith('-') ? NONE : null;
-  if (/^(node|python\d*(\.\d+)?|go|java|ruby|php|rustc|cargo|npm|yarn|pnpm|gem|bundle|composer|mvn|uv|poetry)$/.test(inv.name) && args.length === 1 && /^(-v|-V|--version|version)$/.test(args[0]))
+  if (
+    /^(node|python\d*(\.\d+)?|go|java|ruby|php|rustc|cargo|npm|yarn|pnpm|gem|bundle|composer|mvn|uv|poetry)$/.test(
+      inv.name,
+    ) &&
+    args.length === 1 &&
+    /^(-v|-V|--version|version)$/.test(args[0])
+  )
     return NONE;
   if ((inv.name === 'npm' || inv.name === 'pnpm') && args[0] === 'config')
-    return args.some((x) => /^--location(=|$)/.test(x) && !x.endsWith('=global') && !x.endsWith('=user')) ? null : NONE;
+    return args.some((x) => /^--location(=|$)/.test(x) && !x.endsWith('=global') && !x.endsWith('=user'))
+      ? null
+      : NONE;
   if (inv.name === 'git') return args[0] === 'config' ? NONE : null;
   if (NO_FILES.has(inv.name)) return NONE;
   if (inv.name === 'useradd' || inv.name === 'adduser') {
@@ -119,7 +139,11 @@ export function fileEffects(inv: Invocation): FileEffects | null {
     case 'mv': {
       const ops = operands();
       if (ops.length < 2) return null;
-      return { reads: ops.slice(0, -1), writes: [ops[ops.length - 1]], removes: inv.name === 'mv' ? ops.slice(0, -1) : [] };
+      return {
+        reads: ops.slice(0, -1),
+        writes: [ops[ops.length - 1]],
+        removes: inv.name === 'mv' ? ops.slice(0, -1) : [],
+      };
     }
     case 'curl':
     case 'wget': {
@@ -135,11 +159,16 @@ export function fileEffects(inv: Invocation): FileEffects | null {
  * Files a command's redirections name (`> /etc/x`, `< list.txt`), read from its source text;
  * `/dev/…` is left out. null when a target is not a plain word.
  */
-export function redirectionTargets(command: SimpleCommand, source: string): { reads: string[]; writes: string[] } | null {
+export function redirectionTargets(
+  command: SimpleCommand,
+  source: string,
+): { reads: string[]; writes: string[] } | null {
   if (!command.hasRedirect) return { reads: [], writes: [] };
   const text = source.slice(command.start, command.end);
   const out = { reads: [] as string[], writes: [] as string[] };
-  for (const m of text.matchAll(/(?:^|[^<>&\d])(\d?)(>>?|<|&>|>\|)\s*(&\d|"[^"$`]*"|'[^']*'|[^\s;&|<>()"'`$]+|\S+)/g)) {
+  for (const m of text.matchAll(
+    /(?:^|[^<>&\d])(\d?)(>>?|<|&>|>\|)\s*(&\d|"[^"$`]*"|'[^']*'|[^\s;&|<>()"'`$]+|\S+)/g,
+  )) {
     const target = m[3].replace(/^["']|["']$/g, '');
     if (target.startsWith('&')) continue;
     if (/[$`]/.test(target)) return null;

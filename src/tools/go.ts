@@ -26,7 +26,8 @@ export function goModCache(ctx: RunContext): CachePath {
 }
 
 export function goBuildCache(ctx: RunContext): CachePath {
-  if (ctx.env.get('GOCACHE') === 'off') return skip('cache-disabled-by-env', '`GOCACHE=off` disables the build cache');
+  if (ctx.env.get('GOCACHE') === 'off')
+    return skip('cache-disabled-by-env', '`GOCACHE=off` disables the build cache');
   if (ctx.env.has('GOCACHE')) return envPath(ctx, 'GOCACHE', '');
   if (ctx.env.has('XDG_CACHE_HOME')) {
     const x = envPath(ctx, 'XDG_CACHE_HOME', '');
@@ -48,7 +49,8 @@ export function localReplacements(gomod: string): string[] {
     const p = m[1].replace(/^["`]|["`]$/g, '');
     if (/^(\.{1,2}(\/|\\|$)|\/)/.test(p)) out.push(p);
   };
-  for (const block of text.matchAll(/^\s*replace\s*\(([\s\S]*?)^\s*\)/gm)) for (const l of block[1].split('\n')) target(l);
+  for (const block of text.matchAll(/^\s*replace\s*\(([\s\S]*?)^\s*\)/gm))
+    for (const l of block[1].split('\n')) target(l);
   for (const line of text.matchAll(/^\s*replace\s+(?!\()(.*)$/gm)) target(line[1]);
   return out;
 }
@@ -67,7 +69,10 @@ export function goNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
   if (sub !== 'mod' || action !== 'download') return null;
   const files = ctx.files;
   if (files?.hasFile('go.work') && ctx.env.get('GOWORK') !== 'off')
-    return skip('workspaces', 'go.work makes `go mod download` read the go.mod of every module it uses, in the tree');
+    return skip(
+      'workspaces',
+      'go.work makes `go mod download` read the go.mod of every module it uses, in the tree',
+    );
   const manifests: Manifest[] = [
     { path: 'go.mod', required: true },
     { path: 'go.sum', required: false },

@@ -26,7 +26,9 @@ export {
 export function installNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
   const pip = pipArgs(inv);
   if (pip !== null) return pipNeeds(pip, ctx);
-  return nodeNeeds(inv, ctx) ?? goNeeds(inv, ctx) ?? otherLanguageNeeds(inv, ctx) ?? pythonProjectNeeds(inv, ctx);
+  return (
+    nodeNeeds(inv, ctx) ?? goNeeds(inv, ctx) ?? otherLanguageNeeds(inv, ctx) ?? pythonProjectNeeds(inv, ctx)
+  );
 }
 
 /**
@@ -63,7 +65,9 @@ export function isDependencyInstall(inv: Invocation): boolean {
       return sub === 'install';
     case 'mvn':
     case 'mvnw':
-      return a.some((x) => x !== null && /(^|:)(go-offline|resolve|resolve-plugins|resolve-dependencies)$/.test(x));
+      return a.some(
+        (x) => x !== null && /(^|:)(go-offline|resolve|resolve-plugins|resolve-dependencies)$/.test(x),
+      );
     case 'cargo':
       return sub === 'fetch';
     default:

@@ -38,9 +38,11 @@ export const MANIFEST_SKIPS = {
   'needs-source': 'the install reads more than its manifests (the project itself, local paths)',
   workspaces: 'the manifests declare workspaces or modules whose manifests live in the tree',
   'lifecycle-scripts': 'package.json has scripts that run during the install and may read the tree',
-  'local-dependency': 'a manifest depends on a package from a local path that the install builds from the tree',
+  'local-dependency':
+    'a manifest depends on a package from a local path that the install builds from the tree',
   'manifest-unreadable': 'a manifest cannot be read as its format says',
-  'writes-manifest': 'the command changes a manifest (adds a package, creates package.json), which the moved COPY would overwrite',
+  'writes-manifest':
+    'the command changes a manifest (adds a package, creates package.json), which the moved COPY would overwrite',
 } as const;
 export type ManifestSkipCode = keyof typeof MANIFEST_SKIPS;
 

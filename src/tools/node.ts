@@ -34,7 +34,15 @@ const NPM_FETCHES = new Set([
   'it',
 ]);
 /** npm subcommands that get a cache mount. */
-export const NPM_INSTALLS: ReadonlySet<string> = new Set(['ci', 'install', 'i', 'add', 'install-clean', 'isntall', 'in']);
+export const NPM_INSTALLS: ReadonlySet<string> = new Set([
+  'ci',
+  'install',
+  'i',
+  'add',
+  'install-clean',
+  'isntall',
+  'in',
+]);
 export const YARN_INSTALLS: ReadonlySet<string> = new Set(['install', 'add']);
 export const PNPM_INSTALLS: ReadonlySet<string> = new Set(['install', 'i', 'add', 'fetch']);
 
@@ -99,7 +107,9 @@ export function yarnCacheDir(ctx: RunContext, inv: Invocation, model: Dockerfile
   }
   if (ctx.env.has('YARN_CACHE_FOLDER')) return envPath(ctx, 'YARN_CACHE_FOLDER', '');
   // Yarn 1 keeps root's cache under /usr/local/share, everyone else's under ~/.cache/yarn.
-  return ctx.user.root && !ctx.env.has('HOME') ? '/usr/local/share/.cache/yarn' : inHome('~/.cache/yarn', ctx);
+  return ctx.user.root && !ctx.env.has('HOME')
+    ? '/usr/local/share/.cache/yarn'
+    : inHome('~/.cache/yarn', ctx);
 }
 
 export function pnpmStoreDir(ctx: RunContext, inv: Invocation): CachePath {
@@ -144,7 +154,14 @@ const YARN_WITH_VALUE: ReadonlySet<string> = new Set([
   '--mutex',
   '--registry',
 ]);
-const PNPM_WITH_VALUE: ReadonlySet<string> = new Set(['-C', '--dir', '--filter', '-F', '--store-dir', '--reporter']);
+const PNPM_WITH_VALUE: ReadonlySet<string> = new Set([
+  '-C',
+  '--dir',
+  '--filter',
+  '-F',
+  '--store-dir',
+  '--reporter',
+]);
 
 /**
  * Scripts of the project itself that npm (`ci`, `install`), yarn and pnpm run on an install without
@@ -176,15 +193,20 @@ export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
       const sub = pos[0];
       if (sub === 'init' || sub === 'create') return writesManifest(`\`npm ${sub}\``, 'package.json');
       if (sub === undefined || sub === null || !NPM_INSTALLS.has(sub)) return null;
-      const global = hasAny(a, '-g', '--global') || a.some((x) => x === '--location=global') || locationGlobal(a);
+      const global =
+        hasAny(a, '-g', '--global') || a.some((x) => x === '--location=global') || locationGlobal(a);
       if (global) return pos.length > 1 ? NOTHING : needsSource('`npm install -g` of the project itself');
-      if (pos.length > 1 && !hasAny(a, '--no-save')) return writesManifest('`npm install <package>`', 'package.json');
+      if (pos.length > 1 && !hasAny(a, '--no-save'))
+        return writesManifest('`npm install <package>`', 'package.json');
       const noLock = hasAny(a, '--no-package-lock');
       const manifests: Manifest[] = [
         { path: 'package.json', required: true },
         ...optional(...(noLock ? [] : ['package-lock.json', 'npm-shrinkwrap.json']), '.npmrc'),
       ];
-      return withPrefix(valueOf(a, '--prefix', '-C'), packageJsonNeeds(ctx, 'npm', a, manifests, ['node_modules']));
+      return withPrefix(
+        valueOf(a, '--prefix', '-C'),
+        packageJsonNeeds(ctx, 'npm', a, manifests, ['node_modules']),
+      );
     }
     case 'yarn': {
       const pos = positionals(a, YARN_WITH_VALUE);
@@ -199,7 +221,14 @@ export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
         ...optional('yarn.lock', '.yarnrc.yml', '.yarnrc', '.npmrc'),
         { path: '.yarn', required: false, dir: true },
       ];
-      const products = ['node_modules', '.pnp.cjs', '.pnp.loader.mjs', '.pnp.data.json', '.yarn/install-state.gz', '.yarn/unplugged'];
+      const products = [
+        'node_modules',
+        '.pnp.cjs',
+        '.pnp.loader.mjs',
+        '.pnp.data.json',
+        '.yarn/install-state.gz',
+        '.yarn/unplugged',
+      ];
       const needs = packageJsonNeeds(ctx, 'yarn', a, manifests, products);
       return withPrefix(valueOf(a, '--cwd'), isSkip(needs) ? needs : yarnrcNeeds(ctx, needs));
     }
@@ -218,12 +247,19 @@ export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
       if (sub === 'fetch') {
         // `pnpm fetch` reads only the lock file (it is made for this very layer), workspaces too.
         return withPrefix(dir, {
-          manifests: [{ path: 'pnpm-lock.yaml', required: true }, ...common, { path: 'patches', required: false, dir: true }],
+          manifests: [
+            { path: 'pnpm-lock.yaml', required: true },
+            ...common,
+            { path: 'patches', required: false, dir: true },
+          ],
           products: [],
         });
       }
       if (declaresPackages)
-        return skip('workspaces', 'pnpm-workspace.yaml declares workspace packages, whose manifests live in the tree');
+        return skip(
+          'workspaces',
+          'pnpm-workspace.yaml declares workspace packages, whose manifests live in the tree',
+        );
       const manifests: Manifest[] = [
         { path: 'package.json', required: true },
         ...optional('pnpm-lock.yaml'),
@@ -238,7 +274,8 @@ export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
       // `corepack prepare`/`install` without a version reads `packageManager` from package.json.
       if (sub === 'prepare' || sub === 'install' || sub === 'use') {
         const specs = positionals(a.slice(1), new Set());
-        if (specs.length > 0 || hasAny(a, '-g', '--global')) return sub === 'use' ? writesManifest('`corepack use`', 'package.json') : NOTHING;
+        if (specs.length > 0 || hasAny(a, '-g', '--global'))
+          return sub === 'use' ? writesManifest('`corepack use`', 'package.json') : NOTHING;
         return { manifests: [{ path: 'package.json', required: true }], products: [] };
       }
       return null;
@@ -314,14 +351,27 @@ function packageJsonNeeds(
       }
       // Without its own install script, a package with binding.gyp is built by node-gyp on install.
       if (ctx.files?.hasFile('binding.gyp'))
-        return skip('lifecycle-scripts', `binding.gyp makes \`${tool}\` build the project's native addon (node-gyp) during the install`);
+        return skip(
+          'lifecycle-scripts',
+          `binding.gyp makes \`${tool}\` build the project's native addon (node-gyp) during the install`,
+        );
     }
     if (pkg.workspaces)
       return skip('workspaces', 'package.json declares workspaces, whose manifests live in the tree');
-    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'overrides', 'resolutions']) {
+    for (const field of [
+      'dependencies',
+      'devDependencies',
+      'optionalDependencies',
+      'peerDependencies',
+      'overrides',
+      'resolutions',
+    ]) {
       for (const [name, spec] of Object.entries((pkg[field] ?? {}) as Record<string, unknown>)) {
         if (typeof spec === 'string' && LOCAL_SPEC.test(spec)) {
-          return skip('local-dependency', `package.json depends on \`${name}\` from a local path (\`${spec}\`)`);
+          return skip(
+            'local-dependency',
+            `package.json depends on \`${name}\` from a local path (\`${spec}\`)`,
+          );
         }
       }
     }

@@ -53,17 +53,23 @@ export function otherLanguageNeeds(inv: Invocation, ctx: InstallContext): Needs 
   }
 }
 
-function bundlerNeeds(a: readonly (string | null)[], sub: string | null | undefined, ctx: InstallContext): Needs | null {
+function bundlerNeeds(
+  a: readonly (string | null)[],
+  sub: string | null | undefined,
+  ctx: InstallContext,
+): Needs | null {
   if (sub === 'config') {
     // `bundle config set --local …` writes .bundle/config in the directory it runs in.
     return a.includes('--local') ? { manifests: [], products: ['.bundle/config'] } : NOTHING;
   }
-  if (sub === 'add' || sub === 'lock' || sub === 'update') return writesManifest(`\`bundle ${sub}\``, 'Gemfile');
+  if (sub === 'add' || sub === 'lock' || sub === 'update')
+    return writesManifest(`\`bundle ${sub}\``, 'Gemfile');
   if (sub !== 'install' && sub !== undefined) return null;
   const files = ctx.files;
   const gemfileOption = optionValue(a, '--gemfile') ?? ctx.env.get('BUNDLE_GEMFILE');
   if (gemfileOption === null) return needsSource('a Gemfile named by a variable');
-  const gemfile = gemfileOption ?? (files?.hasFile('gems.rb') && !files.hasFile('Gemfile') ? 'gems.rb' : 'Gemfile');
+  const gemfile =
+    gemfileOption ?? (files?.hasFile('gems.rb') && !files.hasFile('Gemfile') ? 'gems.rb' : 'Gemfile');
   const lock = gemfile === 'gems.rb' ? 'gems.locked' : `${gemfile}.lock`;
   const manifests: Manifest[] = [
     { path: gemfile, required: true },
@@ -79,11 +85,14 @@ function bundlerNeeds(a: readonly (string | null)[], sub: string | null | undefi
     const text = files?.read(file);
     if (!text) return null;
     const code = text.replace(/#.*$/gm, '');
-    if (/^\s*gemspec\b/m.test(code)) return needsSource(`\`${file}\` uses \`gemspec\` (the gemspec reads the project); \`bundle install\``);
+    if (/^\s*gemspec\b/m.test(code))
+      return needsSource(`\`${file}\` uses \`gemspec\` (the gemspec reads the project); \`bundle install\``);
     if (/\bpath\s*:\s*['"]|:path\s*=>|^\s*path\s*\(?\s*['"]/m.test(code))
       return skip('local-dependency', `\`${file}\` installs gems from a local path (\`path:\`)`);
     if (/\b(File|IO|Dir)\.|\brequire_relative\b|\bload\s*\(?\s*['"]|\beval\s*\(/.test(code))
-      return needsSource(`\`${file}\` reads other files of the project (File/require_relative/eval); \`bundle install\``);
+      return needsSource(
+        `\`${file}\` reads other files of the project (File/require_relative/eval); \`bundle install\``,
+      );
     const ruby = /^\s*ruby\s+file:\s*['"]([^'"]+)['"]/m.exec(code);
     if (ruby) manifests.push({ path: dirOf(file) + ruby[1], required: true });
     for (const m of code.matchAll(/^\s*eval_gemfile\s*\(?\s*['"]([^'"]+)['"]/gm)) {
@@ -100,11 +109,16 @@ function bundlerNeeds(a: readonly (string | null)[], sub: string | null | undefi
   const path = optionValue(a, '--path') ?? ctx.env.get('BUNDLE_PATH');
   const configured = /^\s*BUNDLE_PATH:\s*["']?([^"'\s]+)/m.exec(files?.read('.bundle/config') ?? '');
   for (const p of [path, configured?.[1]]) if (p && !p.startsWith('/')) products.push(p);
-  if (a.some((x) => x !== null && x.startsWith('--binstubs'))) products.push(optionValue(a, '--binstubs') ?? 'bin');
+  if (a.some((x) => x !== null && x.startsWith('--binstubs')))
+    products.push(optionValue(a, '--binstubs') ?? 'bin');
   return { manifests, products };
 }
 
-function composerNeeds(a: readonly (string | null)[], sub: string | null | undefined, ctx: InstallContext): Needs | null {
+function composerNeeds(
+  a: readonly (string | null)[],
+  sub: string | null | undefined,
+  ctx: InstallContext,
+): Needs | null {
   if (sub === 'global') return NOTHING;
   if (sub === 'require' || sub === 'remove' || sub === 'update' || sub === 'init')
     return writesManifest(`\`composer ${sub}\``, 'composer.json');
@@ -127,12 +141,17 @@ function composerNeeds(a: readonly (string | null)[], sub: string | null | undef
     const list = Array.isArray(repos) ? repos : Object.values((repos ?? {}) as object);
     for (const r of list as { type?: unknown; url?: unknown }[]) {
       if (r && (r.type === 'path' || r.type === 'artifact'))
-        return skip('local-dependency', `composer.json has a \`${String(r.type)}\` repository (\`${String(r.url)}\`) in the tree`);
+        return skip(
+          'local-dependency',
+          `composer.json has a \`${String(r.type)}\` repository (\`${String(r.url)}\`) in the tree`,
+        );
     }
     const config = (json.config ?? {}) as Record<string, unknown>;
-    for (const key of ['vendor-dir', 'bin-dir']) if (typeof config[key] === 'string') products.push(config[key] as string);
+    for (const key of ['vendor-dir', 'bin-dir'])
+      if (typeof config[key] === 'string') products.push(config[key] as string);
     const installerPaths = ((json.extra ?? {}) as Record<string, unknown>)['installer-paths'];
-    for (const p of Object.keys((installerPaths ?? {}) as object)) products.push(p.replace(/\/?\{\$\w+\}.*$/, ''));
+    for (const p of Object.keys((installerPaths ?? {}) as object))
+      products.push(p.replace(/\/?\{\$\w+\}.*$/, ''));
   }
   return {
     manifests: [{ path: 'composer.json', required: true }, ...optional('composer.lock', 'auth.json')],
@@ -146,9 +165,11 @@ function mavenNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
     return null;
   const pom = optionValue(a, '-f', '--file');
   if (pom === null) return needsSource('a pom named by a variable');
-  const pomPath = pom === undefined ? 'pom.xml' : pom.endsWith('.xml') ? pom : `${pom.replace(/\/+$/, '')}/pom.xml`;
+  const pomPath =
+    pom === undefined ? 'pom.xml' : pom.endsWith('.xml') ? pom : `${pom.replace(/\/+$/, '')}/pom.xml`;
   const text = ctx.files?.read(pomPath) ?? '';
-  if (/<modules>/.test(text)) return skip('workspaces', `${pomPath} has modules, whose poms live in the tree`);
+  if (/<modules>/.test(text))
+    return skip('workspaces', `${pomPath} has modules, whose poms live in the tree`);
   const manifests: Manifest[] = [
     { path: pomPath, required: true },
     { path: '.mvn', required: inv.name === 'mvnw', dir: true },
@@ -158,7 +179,11 @@ function mavenNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
   if (settings === null) return needsSource('a settings file named by a variable');
   if (settings) manifests.push({ path: settings, required: true });
   const parent = /<parent>[\s\S]*?<relativePath>\s*([^<\s]+)\s*<\/relativePath>[\s\S]*?<\/parent>/.exec(text);
-  if (parent) manifests.push({ path: dirOf(pomPath) + (parent[1].endsWith('.xml') ? parent[1] : `${parent[1]}/pom.xml`), required: true });
+  if (parent)
+    manifests.push({
+      path: dirOf(pomPath) + (parent[1].endsWith('.xml') ? parent[1] : `${parent[1]}/pom.xml`),
+      required: true,
+    });
   return { manifests, products: [] };
 }
 
@@ -167,10 +192,17 @@ function mavenNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
  * targets specified"): a crate whose targets are found by their files (src/main.rs, src/lib.rs)
  * needs those files too. Targets declared with a path need no file.
  */
-function cargoNeeds(a: readonly (string | null)[], sub: string | null | undefined, ctx: InstallContext): Needs | null {
+function cargoNeeds(
+  a: readonly (string | null)[],
+  sub: string | null | undefined,
+  ctx: InstallContext,
+): Needs | null {
   if (sub === 'install') return a.includes('--path') ? null : NOTHING;
   if (sub === 'add' || sub === 'remove' || sub === 'update' || sub === 'generate-lockfile')
-    return writesManifest(`\`cargo ${sub}\``, sub === 'update' || sub === 'generate-lockfile' ? 'Cargo.lock' : 'Cargo.toml');
+    return writesManifest(
+      `\`cargo ${sub}\``,
+      sub === 'update' || sub === 'generate-lockfile' ? 'Cargo.lock' : 'Cargo.toml',
+    );
   if (sub !== 'fetch') return null;
   const files = ctx.files;
   const toml = files?.read('Cargo.toml') ?? null;
@@ -182,13 +214,17 @@ function cargoNeeds(a: readonly (string | null)[], sub: string | null | undefine
   if (toml !== null) {
     if (/^\s*\[workspace\]/m.test(toml))
       return skip('workspaces', 'Cargo.toml declares a workspace, whose members live in the tree');
-    if (cargoPathDependency(toml)) return skip('local-dependency', 'Cargo.toml depends on crates from local paths');
+    if (cargoPathDependency(toml))
+      return skip('local-dependency', 'Cargo.toml depends on crates from local paths');
     const declared = /^\s*\[(lib|\[bin\])\]/m.test(toml);
     if (!declared) {
       const found = ['src/main.rs', 'src/lib.rs'].filter((f) => files!.hasFile(f));
       if (found.length === 0) {
         if (files!.hasDir('src/bin')) manifests.push({ path: 'src/bin', required: true, dir: true });
-        else return needsSource('Cargo.toml declares no target and the crate has no src/main.rs or src/lib.rs; `cargo fetch`');
+        else
+          return needsSource(
+            'Cargo.toml declares no target and the crate has no src/main.rs or src/lib.rs; `cargo fetch`',
+          );
       }
       for (const f of found) manifests.push({ path: f, required: true });
     }
@@ -204,7 +240,8 @@ function cargoPathDependency(toml: string): boolean {
   for (const line of toml.split(/\r?\n/)) {
     const header = /^\s*\[\[?([^\]]+)\]\]?/.exec(line);
     if (header) section = header[1].trim();
-    else if (/\bpath\s*=\s*["']/.test(line) && !/^(lib|bin|example|test|bench|package)$/.test(section)) return true;
+    else if (/\bpath\s*=\s*["']/.test(line) && !/^(lib|bin|example|test|bench|package)$/.test(section))
+      return true;
   }
   return false;
 }

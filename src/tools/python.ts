@@ -85,7 +85,10 @@ function toolCacheDir(
   home: string,
 ): CachePath {
   if (ctx.env.has(noCacheEnv) || inv.command.assignments.includes(noCacheEnv)) {
-    return skip('cache-disabled-by-env', `\`${noCacheEnv}\` is set, so ${inv.name} would not use a cache mount`);
+    return skip(
+      'cache-disabled-by-env',
+      `\`${noCacheEnv}\` is set, so ${inv.name} would not use a cache mount`,
+    );
   }
   if (inv.command.assignments.includes(envName))
     return skip('cache-path-dynamic', `the command sets \`${envName}\` itself`);
@@ -95,13 +98,17 @@ function toolCacheDir(
 /** `uv pip install|sync`, `uv sync`, `uv add`. */
 export function uvInstalls(inv: Invocation): boolean {
   const a = inv.args;
-  return inv.name === 'uv' && ((a[0] === 'pip' && (a[1] === 'install' || a[1] === 'sync')) || a[0] === 'sync' || a[0] === 'add');
+  return (
+    inv.name === 'uv' &&
+    ((a[0] === 'pip' && (a[1] === 'install' || a[1] === 'sync')) || a[0] === 'sync' || a[0] === 'add')
+  );
 }
 
 export const uvCacheDir = (ctx: RunContext, inv: Invocation): CachePath =>
   toolCacheDir(ctx, inv, 'UV_CACHE_DIR', 'UV_NO_CACHE', '~/.cache/uv');
 
-export const poetryInstalls = (inv: Invocation): boolean => inv.name === 'poetry' && inv.args[0] === 'install';
+export const poetryInstalls = (inv: Invocation): boolean =>
+  inv.name === 'poetry' && inv.args[0] === 'install';
 
 export const poetryCacheDir = (ctx: RunContext, inv: Invocation): CachePath =>
   toolCacheDir(ctx, inv, 'POETRY_CACHE_DIR', 'POETRY_NO_CACHE', '~/.cache/pypoetry');
@@ -162,7 +169,9 @@ function buildReadsOutside(files: InstallContext['files'], dir: string): boolean
   if (!files) return true;
   // Versions from version control (setuptools-scm, hatch-vcs) read the repository's .git, outside it.
   const outside = /\.\.[/\\]|\bparent\b|setuptools[_-]scm|use_scm_version|hatch-vcs|versioningit|dunamai/;
-  return ['setup.py', 'pyproject.toml', 'setup.cfg'].some((f) => outside.test(files.read(`${dir}/${f}`) ?? ''));
+  return ['setup.py', 'pyproject.toml', 'setup.cfg'].some((f) =>
+    outside.test(files.read(`${dir}/${f}`) ?? ''),
+  );
 }
 
 /**
@@ -170,10 +179,14 @@ function buildReadsOutside(files: InstallContext['files'], dir: string): boolean
  * manifests (its build leaves `build/` and `*.egg-info` beside its sources), or a Skip.
  */
 function localPackage(spec: string, files: InstallContext['files'], where: string): Needs {
-  const path = spec.replace(/^file:(\/\/)?/, '').replace(/[[;].*$/, '').trim();
+  const path = spec
+    .replace(/^file:(\/\/)?/, '')
+    .replace(/[[;].*$/, '')
+    .trim();
   const archive = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/.test(path);
   const clean = path.replace(/\/+$/, '') || '/';
-  if (clean === '.' || clean === './' || clean === '') return needsSource(`${where} installs the project itself and`);
+  if (clean === '.' || clean === './' || clean === '')
+    return needsSource(`${where} installs the project itself and`);
   if (archive) return { manifests: [{ path: clean, required: true }], products: [] };
   if (files !== null && files.hasDir(clean) && buildReadsOutside(files, clean))
     return needsSource(`${where}: the build of \`${clean}\` reads files outside it, so it`);
@@ -196,7 +209,8 @@ export function pipNeeds(args: (string | null)[], ctx: InstallContext, tool = 'p
   let named = false;
   for (let i = 0; i < rest.length; i++) {
     const x = rest[i]!;
-    if (x === '-e' || x === '--editable' || x.startsWith('--editable=')) return needsSource(`\`${tool} install -e\``);
+    if (x === '-e' || x === '--editable' || x.startsWith('--editable='))
+      return needsSource(`\`${tool} install -e\``);
     if (x === '-r' || x === '--requirement' || x === '-c' || x === '--constraint') {
       reqFiles.push(rest[++i]!);
       continue;
@@ -212,9 +226,15 @@ export function pipNeeds(args: (string | null)[], ctx: InstallContext, tool = 'p
       const value = long ? long[2] : (rest[++i] ?? '');
       if ((option === '-f' || option === '--find-links') && !/^[a-z+]+:\/\//.test(value)) {
         manifests.push({ path: value.replace(/^file:(\/\/)?/, ''), required: true, dir: true });
-      } else if ((option === '-t' || option === '--target' || option === '--prefix' || option === '--root') && value) {
+      } else if (
+        (option === '-t' || option === '--target' || option === '--prefix' || option === '--root') &&
+        value
+      ) {
         products.push(value);
-      } else if ((option === '-i' || option === '--index-url' || option === '--extra-index-url') && /^(file:|\.|\/)/.test(value)) {
+      } else if (
+        (option === '-i' || option === '--index-url' || option === '--extra-index-url') &&
+        /^(file:|\.|\/)/.test(value)
+      ) {
         return needsSource(`\`${tool} install\` from a local index (\`${value}\`)`);
       }
       continue;
@@ -244,7 +264,8 @@ export function pipNeeds(args: (string | null)[], ctx: InstallContext, tool = 'p
     if (v) list.push(...v.split(/\s+/).filter(Boolean));
   }
   const findLinks = ctx.env.get('PIP_FIND_LINKS');
-  if (findLinks && !/^[a-z+]+:\/\//.test(findLinks)) manifests.push({ path: findLinks, required: true, dir: true });
+  if (findLinks && !/^[a-z+]+:\/\//.test(findLinks))
+    manifests.push({ path: findLinks, required: true, dir: true });
   if (reqFiles.length === 0 && manifests.length === 0) return named ? { manifests: [], products } : null;
   const seen = new Set<string>();
   const visit = (file: string, depth: number): Needs | null => {
@@ -255,7 +276,10 @@ export function pipNeeds(args: (string | null)[], ctx: InstallContext, tool = 'p
     if (!files || depth > 10 || file.startsWith('/')) return null;
     const text = files.read(n);
     if (text === null) return null;
-    if (!/\.(txt|in|pip)$/.test(n) && /^(pyproject\.toml|setup\.py|setup\.cfg)$/.test(n.split('/').pop() ?? ''))
+    if (
+      !/\.(txt|in|pip)$/.test(n) &&
+      /^(pyproject\.toml|setup\.py|setup\.cfg)$/.test(n.split('/').pop() ?? '')
+    )
       return needsSource(`\`${tool} install -r ${n}\` builds the project's metadata and`);
     const base = n.includes('/') ? n.slice(0, n.lastIndexOf('/') + 1) : '';
     for (const raw of text.split(/\r?\n/)) {
@@ -267,7 +291,8 @@ export function pipNeeds(args: (string | null)[], ctx: InstallContext, tool = 'p
         if (p) return p;
         continue;
       }
-      if (/^(-e|--editable)\b/.test(line)) return needsSource(`\`${n}\` names an editable install (\`${line}\`), so ${tool}`);
+      if (/^(-e|--editable)\b/.test(line))
+        return needsSource(`\`${n}\` names an editable install (\`${line}\`), so ${tool}`);
       const links = /^(?:-f|--find-links)(?:\s+|=)(\S+)$/.exec(line);
       if (links) {
         if (/^[a-z+]+:\/\//.test(links[1])) continue;
@@ -282,8 +307,18 @@ export function pipNeeds(args: (string | null)[], ctx: InstallContext, tool = 'p
       if (line.startsWith('-')) continue;
       // `name @ file:///…`, `./pkg`, `wheels/x.whl`: relative to the directory pip runs in.
       const at = /@\s*(file:\S+)/.exec(line);
-      const spec = at ? at[1] : line.split(/\s*;/)[0].split(/\s+--hash/)[0].trim();
-      if (at || (!/^[a-z+]+:\/\//i.test(spec) && !/@/.test(spec) && (LOCAL_REQUIREMENT.test(spec) || spec.startsWith('file:')))) {
+      const spec = at
+        ? at[1]
+        : line
+            .split(/\s*;/)[0]
+            .split(/\s+--hash/)[0]
+            .trim();
+      if (
+        at ||
+        (!/^[a-z+]+:\/\//i.test(spec) &&
+          !/@/.test(spec) &&
+          (LOCAL_REQUIREMENT.test(spec) || spec.startsWith('file:')))
+      ) {
         const local = localPackage(spec, files, `\`${n}\` (\`${line}\`)`);
         if (isSkip(local)) return local;
         manifests.push(...local.manifests);
@@ -316,7 +351,8 @@ export function pythonProjectNeeds(inv: Invocation, ctx: InstallContext): Needs 
   switch (inv.name) {
     case 'pipenv': {
       if (sub !== 'install' && sub !== 'sync') return null;
-      if (positionals(a, new Set()).length > 1) return writesManifest('`pipenv install <package>`', 'Pipfile');
+      if (positionals(a, new Set()).length > 1)
+        return writesManifest('`pipenv install <package>`', 'Pipfile');
       if (files && /\b(path|editable)\s*=/.test(files.read('Pipfile') ?? ''))
         return skip('local-dependency', 'the Pipfile installs a package from a local path');
       return {
@@ -327,13 +363,17 @@ export function pythonProjectNeeds(inv: Invocation, ctx: InstallContext): Needs 
     case 'poetry': {
       if (sub === 'add' || sub === 'remove' || sub === 'lock' || sub === 'init')
         return writesManifest(`\`poetry ${sub}\``, sub === 'lock' ? 'poetry.lock' : 'pyproject.toml');
-      if (sub === 'config') return a.includes('--local') ? writesManifest('`poetry config --local`', 'poetry.toml') : NOTHING;
+      if (sub === 'config')
+        return a.includes('--local') ? writesManifest('`poetry config --local`', 'poetry.toml') : NOTHING;
       if (sub === 'self') return NOTHING;
       if (sub !== 'install' && sub !== 'sync') return null;
       if (!a.includes('--no-root'))
         return needsSource(`\`poetry ${sub}\` without \`--no-root\` installs the project itself and`);
       if (!a.includes('--no-directory') && files && PATH_DEPENDENCY.test(files.read('pyproject.toml') ?? ''))
-        return skip('local-dependency', 'pyproject.toml has path dependencies, which `poetry install --no-root` installs from the tree');
+        return skip(
+          'local-dependency',
+          'pyproject.toml has path dependencies, which `poetry install --no-root` installs from the tree',
+        );
       return {
         manifests: [{ path: 'pyproject.toml', required: true }, ...optional('poetry.lock', 'poetry.toml')],
         products: inProjectVenv(ctx, 'POETRY_VIRTUALENVS_PATH'),
@@ -350,11 +390,20 @@ export function pythonProjectNeeds(inv: Invocation, ctx: InstallContext): Needs 
       }
       const pyproject = files?.read('pyproject.toml') ?? '';
       if (/^\s*\[tool\.uv\.workspace\]/m.test(pyproject) && !a.includes('--no-install-workspace'))
-        return skip('workspaces', 'pyproject.toml declares a uv workspace, whose members `uv sync` installs from the tree');
+        return skip(
+          'workspaces',
+          'pyproject.toml declares a uv workspace, whose members `uv sync` installs from the tree',
+        );
       if (PATH_DEPENDENCY.test(pyproject) && !a.includes('--no-install-local'))
-        return skip('local-dependency', 'pyproject.toml has path sources, which `uv sync --no-install-project` still installs from the tree');
+        return skip(
+          'local-dependency',
+          'pyproject.toml has path sources, which `uv sync --no-install-project` still installs from the tree',
+        );
       return {
-        manifests: [{ path: 'pyproject.toml', required: true }, ...optional('uv.lock', '.python-version', 'uv.toml')],
+        manifests: [
+          { path: 'pyproject.toml', required: true },
+          ...optional('uv.lock', '.python-version', 'uv.toml'),
+        ],
         products: inProjectVenv(ctx, 'UV_PROJECT_ENVIRONMENT'),
       };
     }
