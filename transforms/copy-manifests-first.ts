@@ -448,7 +448,7 @@ function runVerdict(model: DockerfileModel, run: Instruction, wd: ImagePath, wal
         return skip('reads-tree', `${show} in ${quote(run)} reads \`${p}\` from the copied files`);
     }
     for (const p of [...effects.writes, ...redirects.writes]) {
-      const problem = written(walk, cwd, p, show, 'writes');
+      const problem = written(walk, cwd, p, show, 'writes', true);
       if (problem) return problem;
     }
     for (const p of effects.removes) {
@@ -480,8 +480,19 @@ function withVariables(inv: Invocation | null, env: ReadonlyMap<string, string |
   return { ...inv, args };
 }
 
-/** A path a step creates in the copied directory must not be one the context holds too. */
-function written(walk: Walk, cwd: ImagePath, p: string, show: string, verb: string): Reason | null {
+/**
+ * A path a step creates in the copied directory must not be one the context holds too; for a
+ * command's own writes (`mkdir -p logs/archive`), neither may a directory it creates on the way,
+ * whose owner and mode the moved COPY would then meet instead of setting.
+ */
+function written(
+  walk: Walk,
+  cwd: ImagePath,
+  p: string,
+  show: string,
+  verb: string,
+  ancestors = false,
+): Reason | null {
   const at = inside(walk.dest, resolveIn(cwd, p));
   if (at === 'outside') return null;
   if (at === 'unknown')
@@ -494,11 +505,13 @@ function written(walk: Walk, cwd: ImagePath, p: string, show: string, verb: stri
       'written-between',
       `${show} ${verb} \`${p}\` in the copied directory${walk.ctx === null ? ', and the build context is not known' : ''}`,
     );
-  const hit = inContext(walk.ctx, at);
+  const parts = at.split('/');
+  const paths = ancestors ? parts.map((_, k) => parts.slice(0, k + 1).join('/')) : [at];
+  const hit = paths.map((q) => inContext(walk.ctx!, q)).find((h) => h !== null) ?? null;
   if (hit !== null) {
     return skip(
       'written-between',
-      `${show} ${verb} \`${at}\`, which the build context also holds (not excluded by .dockerignore): the moved COPY would lay the context's copy over it`,
+      `${show} ${verb} \`${at}\`${hit === at ? '' : ` (in \`${hit}\`)`}, which the build context also holds (not excluded by .dockerignore): the moved COPY would lay the context's copy over it`,
     );
   }
   walk.produced.add(at);

@@ -119,6 +119,8 @@ export function fileEffects(inv: Invocation): FileEffects | null {
   const venv = venvCreated(inv);
   if (venv !== undefined) return venv === null ? null : writes(venv);
   switch (inv.name) {
+    case 'dpkg':
+      return { reads: operands(), writes: [], removes: [] };
     case 'mkdir':
     case 'touch':
       return writes(...operands());

@@ -42,17 +42,24 @@ export function goBuildCache(ctx: RunContext): CachePath {
  */
 export function localReplacements(gomod: string): string[] {
   const out: string[] = [];
-  const text = gomod.replace(/\/\/.*$/gm, '');
-  const target = (line: string) => {
-    const m = /=>\s*("(?:[^"\\]|\\.)*"|`[^`]*`|\S+)/.exec(line);
-    if (!m) return;
-    const p = m[1].replace(/^["`]|["`]$/g, '');
-    if (/^(\.{1,2}(\/|\\|$)|\/)/.test(p)) out.push(p);
-  };
-  for (const block of text.matchAll(/^\s*replace\s*\(([\s\S]*?)^\s*\)/gm))
-    for (const l of block[1].split('\n')) target(l);
-  for (const line of text.matchAll(/^\s*replace\s+(?!\()(.*)$/gm)) target(line[1]);
+  let inBlock = false;
+  for (const raw of gomod.split(/\r?\n/)) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (inBlock) {
+      if (line === ')') inBlock = false;
+      else target(line, out);
+    } else if (/^replace\s*\($/.test(line)) inBlock = true;
+    else if (/^replace\s/.test(line)) target(line, out);
+  }
   return out;
+}
+
+/** The right side of a replacement, when it is a local directory. */
+function target(line: string, out: string[]): void {
+  const m = /=>\s*("(?:[^"\\]|\\.)*"|`[^`]*`|\S+)/.exec(line);
+  if (!m) return;
+  const p = m[1].replace(/^["`]|["`]$/g, '');
+  if (/^(\.{1,2}(\/|\\|$)|\/)/.test(p)) out.push(p);
 }
 
 /**

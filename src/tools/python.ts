@@ -327,11 +327,13 @@ export function pipNeeds(args: (string | null)[], ctx: InstallContext, tool = 'p
     }
     return null;
   };
+  // The requirement files first, then what the command line names besides.
+  const fromArgs = manifests.splice(0);
   for (const f of reqFiles) {
     const p = visit(f, 0);
     if (p) return p;
   }
-  return { manifests, products };
+  return { manifests: [...manifests, ...fromArgs], products };
 }
 
 /** `[tool.poetry…] x = { path = "…" }`, `x @ file://…`, `[tool.uv.sources] x = { path = "…" }`. */

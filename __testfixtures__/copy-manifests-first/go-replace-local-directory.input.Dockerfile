@@ -1,0 +1,5 @@
+FROM golang:1.23
+WORKDIR /src
+COPY . .
+RUN go mod download
+RUN go build -o /app .

@@ -1,0 +1,4 @@
+FROM golang:1.23
+WORKDIR /src
+COPY . .
+RUN go mod download

@@ -1,0 +1,5 @@
+FROM node:22
+WORKDIR /app
+COPY . .
+WORKDIR /app/web
+RUN npm ci

@@ -1,0 +1,2 @@
+from setuptools import setup
+setup(long_description=open('../../README.md').read())

@@ -1,0 +1,6 @@
+FROM node:22
+ARG UID=1000
+WORKDIR /app
+COPY --chown=$UID . .
+ARG UID=2000
+RUN npm ci

@@ -1,0 +1,5 @@
+FROM eclipse-temurin:21
+WORKDIR /build
+COPY . .
+RUN ./mvnw -B dependency:go-offline
+RUN ./mvnw -B package

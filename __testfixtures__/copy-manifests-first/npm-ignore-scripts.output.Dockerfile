@@ -1,0 +1,5 @@
+FROM node:22
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY . .

@@ -1,0 +1,5 @@
+FROM python:3.12
+COPY . /app
+COPY server.py /app/server.py
+RUN mkdir -p /var/log/app
+RUN pip install -r /app/requirements.txt
