@@ -31,6 +31,11 @@ interface CaseSpec {
   sourceChange?: { file: string; append: string; installStep: string };
   /** Arguments for dockerfix besides --write (default: --unsafe). */
   args?: string[];
+  /**
+   * Files a developer's checkout holds but the repository does not (a host `node_modules`): laid
+   * into the build context before dockerfix runs and before both builds.
+   */
+  hostFiles?: Record<string, string>;
 }
 
 interface CaseResult {
@@ -115,7 +120,8 @@ const LIST_SCRIPTS: Record<string, string> = {
   dpkg: "dpkg-query -W -f '${Package} ${Version}\\n' | sort",
   'apt-auto': 'apt-mark showauto | sort',
   pip: 'python3 -m pip list --format=freeze 2>/dev/null | sort',
-  npm: 'cd /app && find node_modules -name package.json -maxdepth 3 | sort',
+  // Each installed package with its version: a stale copy from the host would show here.
+  npm: 'cd /app && find node_modules -maxdepth 3 -name package.json | sort | while read -r f; do printf "%s %s\\n" "$f" "$(grep -m1 \'"version"\' "$f")"; done',
   go: 'go version -m /usr/local/bin/hello | grep -v "^\\s*build\\s" | sed "s#^/usr/local/bin/hello: ##"',
 };
 
@@ -184,7 +190,13 @@ function runCase(name: string): CaseResult {
     // Registries behind a TLS-intercepting proxy: hand the host's extra CA certificates to the build.
     const extraCa = process.env.NODE_EXTRA_CA_CERTS;
     const ca = extraCa && fs.existsSync(extraCa) ? fs.readFileSync(extraCa) : Buffer.alloc(0);
-    for (const d of [orig, fixed]) fs.writeFileSync(path.join(d, 'extra-ca.crt'), ca);
+    for (const d of [orig, fixed]) {
+      fs.writeFileSync(path.join(d, 'extra-ca.crt'), ca);
+      for (const [rel, content] of Object.entries(spec.hostFiles ?? {})) {
+        fs.mkdirSync(path.dirname(path.join(d, rel)), { recursive: true });
+        fs.writeFileSync(path.join(d, rel), content);
+      }
+    }
     const fix = spawnSync(
       process.execPath,
       [cli, '--write', ...(spec.args ?? ['--unsafe']), '--format', 'json', path.join(fixed, 'Dockerfile')],

@@ -1,0 +1,2 @@
+const ms = require('ms');
+console.log(`every ${ms(60000, { long: true })}`);
