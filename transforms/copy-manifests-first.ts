@@ -198,22 +198,31 @@ interface Walk {
   produced: Set<string>;
 }
 
-/** A context path the builder sends (a `*` in the last segment matches names). */
-function inContext(ctx: BuildContext, rel: string): string | null {
-  const star = rel.lastIndexOf('*');
-  if (star === -1) return ctx.exists(rel) && !ctx.excluded(rel) ? rel : null;
-  const slash = rel.lastIndexOf('/');
-  const dir = slash === -1 ? '.' : rel.slice(0, slash);
+/** Context paths the builder sends that a pattern with `*`/`?` in its last segment matches. */
+function namesMatching(ctx: BuildContext | null, pattern: string): string[] {
+  const n = BuildContext.normalize(pattern);
+  if (!ctx || n === null) return [];
+  const slash = n.lastIndexOf('/');
+  const dir = slash === -1 ? '.' : n.slice(0, slash);
+  if (/[*?[]/.test(dir)) return [];
+  const glob = n.slice(slash + 1);
   const re = new RegExp(
     '^' +
-      rel
-        .slice(slash + 1)
+      glob
         .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '.*') +
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '.') +
       '$',
   );
-  const hit = (ctx.list(dir) ?? []).find((n) => re.test(n));
-  return hit === undefined ? null : dir === '.' ? hit : `${dir}/${hit}`;
+  return (ctx.list(dir) ?? [])
+    .filter((name) => re.test(name))
+    .map((name) => (dir === '.' ? name : `${dir}/${name}`));
+}
+
+/** A context path the builder sends (a `*` in the last segment matches names), or null. */
+function inContext(ctx: BuildContext, rel: string): string | null {
+  if (!rel.includes('*')) return ctx.exists(rel) && !ctx.excluded(rel) ? rel : null;
+  return namesMatching(ctx, rel)[0] ?? null;
 }
 
 /** What one RUN amounts to: an install (with what it reads from the context), nothing, or a stop. */
@@ -226,8 +235,9 @@ function plan(
   full: FullCopy,
   ctx: BuildContext | null,
 ): Outcome<ReorderSkipCode> {
-  const env = envBefore(model, stage, copy);
-  let wd = workdirAt(model, stage, copy, env);
+  const state = stateBefore(model, stage, copy);
+  const env = state.env;
+  let wd = state.wd;
   const destText = full.dest.includes('$') ? expand(full.dest, env) : full.dest;
   if (destText === null || /\\|^[A-Za-z]:/.test(destText)) {
     return skip('destination', `the destination of ${quote(copy)} (\`${full.dest}\`) cannot be told`);
@@ -603,7 +613,7 @@ function alreadyCopied(
     const target = resolveIn(wd, args.dest);
     const intoDir = args.dest.endsWith('/') || args.sources.length > 1 || args.dest === '.';
     for (const s of args.sources) {
-      const sources = /[*?[]/.test(s) ? expandPattern(ctx, s) : [BuildContext.normalize(s)];
+      const sources = /[*?[]/.test(s) ? namesMatching(ctx, s) : [BuildContext.normalize(s)];
       for (const src of sources) {
         if (src === null) continue;
         const at = inside(dest, intoDir ? resolveIn(target, src.split('/').pop()!) : target);
@@ -612,27 +622,6 @@ function alreadyCopied(
     }
   }
   return out;
-}
-
-/** Context files a COPY pattern (`package*.json`) matches, in one directory. */
-function expandPattern(ctx: BuildContext | null, pattern: string): string[] {
-  const n = BuildContext.normalize(pattern);
-  if (!ctx || n === null) return [];
-  const slash = n.lastIndexOf('/');
-  const dir = slash === -1 ? '.' : n.slice(0, slash);
-  if (/[*?[]/.test(dir)) return [];
-  const re = new RegExp(
-    '^' +
-      n
-        .slice(slash + 1)
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '.') +
-      '$',
-  );
-  return (ctx.list(dir) ?? [])
-    .filter((name) => re.test(name))
-    .map((name) => (dir === '.' ? name : `${dir}/${name}`));
 }
 
 /** `package-lock.json` → `package-lock.jso[n]`: copies it when present, and nothing when absent. */
@@ -674,37 +663,27 @@ function joinDest(base: string, sub: string): string {
   return base === '.' ? `./${sub}` : `${base}/${sub}`;
 }
 
-/** ENV values in force before `instr`, across the stages its stage is built from. */
-function envBefore(model: DockerfileModel, stage: Stage, instr: Instruction): Map<string, string | null> {
-  const env = new Map<string, string | null>();
-  for (const s of stageChain(model, stage)) {
-    for (const i of s.instructions) {
-      if (i === instr) return env;
-      if (i.keyword === 'ENV')
-        for (const [k, v] of parseKeyValues(model, i)) env.set(k, v === null ? null : expand(v, env));
-    }
-  }
-  return env;
-}
-
 /**
- * The WORKDIR in force before `instr`, across the stages its stage is built from: absolute, `@…`
- * relative to the base image's (which the file does not tell: golang's is /go), or null.
+ * The ENV values and the WORKDIR in force before `instr`, across the stages its stage is built
+ * from. The WORKDIR is absolute, `@…` relative to the base image's (which the file does not tell:
+ * golang's is /go), or null.
  */
-function workdirAt(
+function stateBefore(
   model: DockerfileModel,
   stage: Stage,
   instr: Instruction,
-  env: Map<string, string | null>,
-): ImagePath {
+): { env: Map<string, string | null>; wd: ImagePath } {
+  const env = new Map<string, string | null>();
   let wd: ImagePath = '@';
   for (const s of stageChain(model, stage)) {
     for (const i of s.instructions) {
-      if (i === instr) return wd;
-      if (i.keyword === 'WORKDIR') wd = workdirValue(model, i, wd, env);
+      if (i === instr) return { env, wd };
+      if (i.keyword === 'ENV')
+        for (const [k, v] of parseKeyValues(model, i)) env.set(k, v === null ? null : expand(v, env));
+      else if (i.keyword === 'WORKDIR') wd = workdirValue(model, i, wd, env);
     }
   }
-  return wd;
+  return { env, wd };
 }
 
 function workdirValue(

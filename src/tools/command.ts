@@ -132,3 +132,16 @@ export function parseOptions(
   }
   return { values, flags, positionals: positionalArgs };
 }
+
+/** The value of an option given as `--name value` or `--name=value` (any of `names`), undefined when absent. */
+export function optionValue(args: readonly (string | null)[], ...names: string[]): string | null | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const x = args[i];
+    if (x === null) continue;
+    for (const n of names) {
+      if (x === n) return args[i + 1] ?? null;
+      if (x.startsWith(n + '=')) return x.slice(n.length + 1);
+    }
+  }
+  return undefined;
+}

@@ -6,7 +6,7 @@
 import type { DockerfileModel } from '../core/model.js';
 import { envPath, inHome, type CachePath, type RunContext } from '../dockerfile/run-context.js';
 import type { CacheKind } from './cache-kinds.js';
-import { positionalIndex, positionals, subcommand, type Invocation } from './command.js';
+import { optionValue, positionalIndex, positionals, subcommand, type Invocation } from './command.js';
 import { isSkip, skip } from '../core/transform.js';
 import {
   needsSource,
@@ -204,7 +204,7 @@ export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
         ...optional(...(noLock ? [] : ['package-lock.json', 'npm-shrinkwrap.json']), '.npmrc'),
       ];
       return withPrefix(
-        valueOf(a, '--prefix', '-C'),
+        optionValue(a, '--prefix', '-C'),
         packageJsonNeeds(ctx, 'npm', a, manifests, ['node_modules']),
       );
     }
@@ -230,7 +230,7 @@ export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
         '.yarn/unplugged',
       ];
       const needs = packageJsonNeeds(ctx, 'yarn', a, manifests, products);
-      return withPrefix(valueOf(a, '--cwd'), isSkip(needs) ? needs : yarnrcNeeds(ctx, needs));
+      return withPrefix(optionValue(a, '--cwd'), isSkip(needs) ? needs : yarnrcNeeds(ctx, needs));
     }
     case 'pnpm': {
       const pos = positionals(a, PNPM_WITH_VALUE);
@@ -243,7 +243,7 @@ export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
       const workspace = ctx.files?.read('pnpm-workspace.yaml') ?? null;
       const declaresPackages = workspace !== null && /^packages\s*:/m.test(workspace);
       const common = optional('pnpm-workspace.yaml', '.pnpmfile.cjs', '.npmrc');
-      const dir = valueOf(a, '--dir', '-C');
+      const dir = optionValue(a, '--dir', '-C');
       if (sub === 'fetch') {
         // `pnpm fetch` reads only the lock file (it is made for this very layer), workspaces too.
         return withPrefix(dir, {
@@ -288,19 +288,6 @@ export function nodeNeeds(inv: Invocation, ctx: InstallContext): Needs | null {
 function locationGlobal(a: readonly (string | null)[]): boolean {
   const i = a.indexOf('--location');
   return i !== -1 && a[i + 1] === 'global';
-}
-
-/** The value of an option (`--prefix dir`, `--prefix=dir`), or undefined. */
-function valueOf(a: readonly (string | null)[], ...names: string[]): string | null | undefined {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    if (x === null) continue;
-    for (const n of names) {
-      if (x === n) return a[i + 1] ?? null;
-      if (x.startsWith(n + '=')) return x.slice(n.length + 1);
-    }
-  }
-  return undefined;
 }
 
 /** Manifests of a project in another directory (`npm --prefix dir`, `yarn --cwd dir`). */

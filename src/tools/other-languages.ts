@@ -1,6 +1,6 @@
 /** bundler, gem, composer, maven and cargo: which manifests their dependency installs read. */
 import { skip } from '../core/transform.js';
-import type { Invocation } from './command.js';
+import { optionValue, type Invocation } from './command.js';
 import {
   needsSource,
   NOTHING,
@@ -10,19 +10,6 @@ import {
   type Manifest,
   type Needs,
 } from './manifest-types.js';
-
-/** The value of `--name value` / `--name=value` (or a short alias), undefined when absent. */
-function optionValue(a: readonly (string | null)[], ...names: string[]): string | null | undefined {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    if (x === null) continue;
-    for (const n of names) {
-      if (x === n) return a[i + 1] ?? null;
-      if (x.startsWith(n + '=')) return x.slice(n.length + 1);
-    }
-  }
-  return undefined;
-}
 
 const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '');
 
