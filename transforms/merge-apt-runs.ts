@@ -61,8 +61,7 @@ function planMerge(
   sa: ShellScript,
   sb: ShellScript,
 ): Skip<MergeSkipCode> | null {
-  if (flagsText(a) !== flagsText(b))
-    return skip('merge-flags', `${quote(a)} and ${quote(b)} have different flags`);
+  if (flagsText(a) !== flagsText(b)) return skip('merge-flags', `${quote(a)} and ${quote(b)} have different flags`);
   for (let l = a.endLine + 1; l < b.startLine; l++) {
     if (model.lineKinds[l] !== 'blank')
       return skip('comment-between', `a comment stands between ${quote(a)} and ${quote(b)}`);

@@ -6,13 +6,7 @@
 import type { DockerfileModel } from '../src/core/model.js';
 import type { Transform } from '../src/core/transform.js';
 import { appendedCommands, checkAppendable, contentEnd, quote } from '../src/rewrite/edit.js';
-import {
-  CACHE_SKIPS,
-  findRuns,
-  planMounts,
-  reportOutcome,
-  type CacheToolSpec,
-} from '../src/rewrite/cache-mounts.js';
+import { CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
 import { cacheCleaned } from '../src/tools/caches.js';
 import { invocation } from '../src/tools/command.js';

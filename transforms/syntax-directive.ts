@@ -31,9 +31,7 @@ export const syntaxDirective: Transform = {
   },
   run(model, context, report) {
     if (!context.addSyntax || model.directives.has('syntax')) return;
-    const run = model.instructions.find(
-      (i) => i.keyword === 'RUN' && i.flags.some((f) => f.name === 'mount'),
-    );
+    const run = model.instructions.find((i) => i.keyword === 'RUN' && i.flags.some((f) => f.name === 'mount'));
     if (!run) return;
     const at = model.text.startsWith('\uFEFF') ? 1 : 0;
     report.fix({

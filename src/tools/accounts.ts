@@ -10,11 +10,7 @@ export interface User {
 }
 
 /** `useradd`/`adduser`/`groupadd`/`addgroup` with literal ids: who exists, with which ids and home. */
-export function readAccountCommand(
-  cmd: SimpleCommand,
-  users: Map<string, User>,
-  groups: Map<string, number>,
-): void {
+export function readAccountCommand(cmd: SimpleCommand, users: Map<string, User>, groups: Map<string, number>): void {
   const inv = invocation(cmd);
   if (!inv) return;
   const a = inv.args;

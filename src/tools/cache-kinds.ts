@@ -1,6 +1,12 @@
 /** The package-manager caches that cleanups remove and installs create, by kind. */
 export type CacheKind =
-  'apt-lists' | 'apt-cache' | 'pip-cache' | 'npm-cache' | 'yarn-cache' | 'apk-cache' | 'yum-cache';
+  | 'apt-lists'
+  | 'apt-cache'
+  | 'pip-cache'
+  | 'npm-cache'
+  | 'yarn-cache'
+  | 'apk-cache'
+  | 'yum-cache';
 
 /** Where each kind lives by default (`~` is the user's home). */
 export const CACHE_DIRS: readonly { dir: string; kind: CacheKind }[] = [

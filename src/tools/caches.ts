@@ -44,8 +44,7 @@ export function cachesCovered(path: string): CacheKind[] {
   const depth = base.split('/').filter((s) => s !== '').length;
   const out = new Set<CacheKind>();
   for (const { dir, kind } of CACHE_DIRS) {
-    if (base === dir || base.startsWith(dir + '/') || (depth >= 2 && dir.startsWith(base + '/')))
-      out.add(kind);
+    if (base === dir || base.startsWith(dir + '/') || (depth >= 2 && dir.startsWith(base + '/'))) out.add(kind);
   }
   return [...out];
 }

@@ -4,10 +4,10 @@
  * local dependencies).
  */
 import type { DockerfileModel } from '../core/model.js';
+import { isSkip, skip } from '../core/transform.js';
 import { envPath, inHome, type CachePath, type RunContext } from '../dockerfile/run-context.js';
 import type { CacheKind } from './cache-kinds.js';
 import { optionValue, positionalIndex, positionals, subcommand, type Invocation } from './command.js';
-import { isSkip, skip } from '../core/transform.js';
 import {
   needsSource,
   NOTHING,
@@ -34,15 +34,7 @@ const NPM_FETCHES = new Set([
   'it',
 ]);
 /** npm subcommands that get a cache mount. */
-export const NPM_INSTALLS: ReadonlySet<string> = new Set([
-  'ci',
-  'install',
-  'i',
-  'add',
-  'install-clean',
-  'isntall',
-  'in',
-]);
+export const NPM_INSTALLS: ReadonlySet<string> = new Set(['ci', 'install', 'i', 'add', 'install-clean', 'isntall', 'in']);
 export const YARN_INSTALLS: ReadonlySet<string> = new Set(['install', 'add']);
 export const PNPM_INSTALLS: ReadonlySet<string> = new Set(['install', 'i', 'add', 'fetch']);
 
@@ -107,9 +99,7 @@ export function yarnCacheDir(ctx: RunContext, inv: Invocation, model: Dockerfile
   }
   if (ctx.env.has('YARN_CACHE_FOLDER')) return envPath(ctx, 'YARN_CACHE_FOLDER', '');
   // Yarn 1 keeps root's cache under /usr/local/share, everyone else's under ~/.cache/yarn.
-  return ctx.user.root && !ctx.env.has('HOME')
-    ? '/usr/local/share/.cache/yarn'
-    : inHome('~/.cache/yarn', ctx);
+  return ctx.user.root && !ctx.env.has('HOME') ? '/usr/local/share/.cache/yarn' : inHome('~/.cache/yarn', ctx);
 }
 
 export function pnpmStoreDir(ctx: RunContext, inv: Invocation): CachePath {

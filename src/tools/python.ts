@@ -85,10 +85,7 @@ function toolCacheDir(
   home: string,
 ): CachePath {
   if (ctx.env.has(noCacheEnv) || inv.command.assignments.includes(noCacheEnv)) {
-    return skip(
-      'cache-disabled-by-env',
-      `\`${noCacheEnv}\` is set, so ${inv.name} would not use a cache mount`,
-    );
+    return skip('cache-disabled-by-env', `\`${noCacheEnv}\` is set, so ${inv.name} would not use a cache mount`);
   }
   if (inv.command.assignments.includes(envName))
     return skip('cache-path-dynamic', `the command sets \`${envName}\` itself`);
@@ -98,17 +95,13 @@ function toolCacheDir(
 /** `uv pip install|sync`, `uv sync`, `uv add`. */
 export function uvInstalls(inv: Invocation): boolean {
   const a = inv.args;
-  return (
-    inv.name === 'uv' &&
-    ((a[0] === 'pip' && (a[1] === 'install' || a[1] === 'sync')) || a[0] === 'sync' || a[0] === 'add')
-  );
+  return inv.name === 'uv' && ((a[0] === 'pip' && (a[1] === 'install' || a[1] === 'sync')) || a[0] === 'sync' || a[0] === 'add');
 }
 
 export const uvCacheDir = (ctx: RunContext, inv: Invocation): CachePath =>
   toolCacheDir(ctx, inv, 'UV_CACHE_DIR', 'UV_NO_CACHE', '~/.cache/uv');
 
-export const poetryInstalls = (inv: Invocation): boolean =>
-  inv.name === 'poetry' && inv.args[0] === 'install';
+export const poetryInstalls = (inv: Invocation): boolean => inv.name === 'poetry' && inv.args[0] === 'install';
 
 export const poetryCacheDir = (ctx: RunContext, inv: Invocation): CachePath =>
   toolCacheDir(ctx, inv, 'POETRY_CACHE_DIR', 'POETRY_NO_CACHE', '~/.cache/pypoetry');
