@@ -393,6 +393,11 @@ function runVerdict(model: DockerfileModel, run: Instruction, wd: ImagePath, wal
         'reads-tree',
         `${show} in ${quote(run)} is a pipeline or compound command that may read the copied files`,
       );
+    if (cmd.name === null) {
+      // `A=1 && …`: a shell variable for the commands after it.
+      for (const name of cmd.assignments) env.set(name, assignedValue(cmd, name, script));
+      continue;
+    }
     const inv = withVariables(invocation(cmd), env);
     if (!inv) return skip('reads-tree', `${show} in ${quote(run)} runs a command named by a variable`);
     if (inv.name === 'cd') {
@@ -530,7 +535,7 @@ function written(
 
 /** The literal value of `NAME=value` before a command, or null. */
 function assignedValue(cmd: SimpleCommand, name: string, script: ShellScript): string | null {
-  const m = new RegExp(`(?:^|\\s)${name}=("[^"$\`]*"|'[^']*'|[^\\s"'$\`]*)(?=\\s)`).exec(
+  const m = new RegExp(`(?:^|\\s)${name}=("[^"$\`]*"|'[^']*'|[^\\s"'$\`]*)(?=\\s|$)`).exec(
     ' ' + script.source.slice(cmd.start, cmd.end),
   );
   return m ? m[1].replace(/^["']|["']$/g, '') : null;

@@ -64,6 +64,9 @@ function readerFor(rel: string): Reader | null {
   return null;
 }
 
+/** Run-cache entries that stay valid for a whole run (build files are not written by it). */
+export const isRunWide = (key: string): boolean => key.startsWith('contexts:') || key.startsWith('git-root:');
+
 /** The repository a Dockerfile belongs to: the nearest directory above it with `.git`, else `fallback`. */
 export function repositoryRoot(dockerfile: string, fallback: string | null, cache: RunCache | null): string {
   const start = path.dirname(path.resolve(dockerfile));

@@ -5,16 +5,19 @@ import { processFile } from './process-file.js';
 import { initShellParser } from '../shell/index.js';
 import type { PoolReply, PoolTask } from './pool.js';
 import type { RunCache } from '../disk/build-context.js';
+import { isRunWide } from './contexts.js';
 
 const ready = initShellParser();
+const runCache: RunCache = new Map();
 
 parentPort!.on('message', (task: PoolTask) => {
   void (async () => {
     try {
       await ready;
       const outcomes = [];
-      // Shared by the batch's files (the files of a directory are usually in one batch).
-      const runCache: RunCache = new Map();
+      // Shared by the batch's files (the files of a directory are usually in one batch); what the
+      // repository's build files say about contexts is kept for the whole run.
+      for (const key of runCache.keys()) if (!isRunWide(key)) runCache.delete(key);
       for (const { index, job } of task.jobs) {
         outcomes.push({
           index,
