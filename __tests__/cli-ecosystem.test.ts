@@ -48,9 +48,8 @@ describe('--format', () => {
       'status',
       'written',
     ]);
-    expect(objects[1].contexts).toEqual([
-      { dir: fs.realpathSync(path.join(root, 'b')), origin: "the Dockerfile's directory (default)" },
-    ]);
+    // A build context is read (and reported) only for files whose rewrite depends on it.
+    expect(objects[1].contexts).toEqual([]);
     expect(r.stderr).toContain("dockerfix: c/Dockerfile: line 2: unknown instruction 'FOO'");
   });
 

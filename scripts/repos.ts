@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixTextSync, type FixOptions } from '../src/api.js';
 import { discover } from '../src/cli/discover.js';
+import { inferContexts } from '../src/cli/contexts.js';
 import type { RunCache } from '../src/disk/build-context.js';
 import { openBuildContext } from '../src/disk/build-context.js';
 import { parseDockerfile, type DockerfileModel } from '../src/core/model.js';
@@ -180,13 +181,13 @@ async function main(): Promise<void> {
         tally(errors, err.kind);
         continue;
       }
-      const origins = result.contexts
-        .map((c) => c.origin)
-        .filter((o) => !o.startsWith("the Dockerfile's directory"));
+      // Counted for every Dockerfile, also those whose rewrite never asks for a context.
+      const named = inferContexts(f.path, root, runCache);
+      const origins = named.map((c) => c.origin);
       if (origins.length > 0) {
         inferred++;
-        if (result.contexts.some((c) => c.dir !== path.dirname(f.path))) inferredElsewhere++;
-        if (result.contexts.length > 1) several++;
+        if (named.some((c) => c.dir !== path.dirname(f.path))) inferredElsewhere++;
+        if (named.length > 1) several++;
         for (const kind of new Set(origins.flatMap((o) => o.split('; ').map(sourceKind))))
           tally(contextKinds, kind);
       }

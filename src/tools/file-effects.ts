@@ -91,7 +91,9 @@ export function fileEffects(inv: Invocation): FileEffects | null {
   const operands = () => args.filter((x) => !x.startsWith('-'));
   if (isAptGet(inv) || inv.name === 'apk' || YUM_NAMES.has(inv.name) || inv.name === 'aptitude') {
     // Packages by name only: a path (`./tool.deb`) is part of the tree.
-    const local = args.filter((x) => !x.startsWith('-') && /\/|\.(deb|rpm|apk)$/.test(x));
+    const local = args.filter(
+      (x, k) => !x.startsWith('-') && !/^(-o|-c|-t|--option)$/.test(args[k - 1] ?? '') && !x.includes('::') && /\/|\.(deb|rpm|apk)$/.test(x),
+    );
     return { reads: local, writes: [], removes: [] };
   }
   if (cacheCleaned(inv)) return NONE;
