@@ -93,7 +93,20 @@ export class RunPaths {
    * first segment free (see reaches()), or null when a variable of it cannot be told.
    */
   resolve(word: Word | string, at: number): ResolvedPath {
-    let s = typeof word === 'string' ? word : word.raw;
+    if (typeof word === 'string') return this.resolveText(word, at);
+    // A word is resolved once: later-use checks ask for the same words target after target.
+    let known = this.resolved.get(word);
+    if (known === undefined) {
+      known = this.resolveText(word.raw, at);
+      this.resolved.set(word, known);
+    }
+    return known;
+  }
+
+  private readonly resolved = new Map<Word, ResolvedPath>();
+
+  private resolveText(raw: string, at: number): ResolvedPath {
+    let s = raw;
     s = s.replace(/^(["'])(.*)\1$/s, '$2').replace(/"/g, '');
     if (s.startsWith('~')) {
       // `~name` is another user's home: /home/name by convention (no user's home holds a
