@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { explain } from '../src/cli/explain.js';
+import { builtinTransforms } from '../transforms/index.js';
 import { APT, APT_FIXED, cliPath, repoRoot, runCli, read, tree } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -159,14 +161,27 @@ describe('inline ignores', () => {
 });
 
 describe('explanations', () => {
-  test('--explain prints what, why, an example and the seed; an unknown id is an error', () => {
+  test('--explain prints what, why, an example and pages to read more; an unknown id is an error', () => {
     const r = runCli(['--explain', 'apt-cache'], repoRoot);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^apt-cache — Cache apt package lists/);
     expect(r.stdout).toContain('Why:');
     expect(r.stdout).toContain('Before:\n');
     expect(r.stdout).toContain('--mount=type=cache,target=/var/cache/apt,sharing=locked');
-    expect(r.stdout).toContain('Source: 000_e7050b95a6c7ffd0.txt');
+    // What a user can open: Docker's documentation and the README section, not internal file names.
+    expect(r.stdout).toMatch(
+      /\nRead more:\n {2}Docker docs: Optimize cache usage in builds › Use cache mounts\n {4}https:\/\/docs\.docker\.com\/build\/cache\/optimize\/#use-cache-mounts\n/,
+    );
+    expect(r.stdout).toContain('dockerfix README › Transforms › Cache transforms');
+    expect(r.stdout).not.toMatch(/\d{3}_[0-9a-f]{16}\.txt/);
+    // Every built-in transform names a page of Docker's documentation and a README section that exists.
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    for (const t of builtinTransforms) {
+      expect(explain(builtinTransforms, t.meta.id)).toMatch(/\n {4}https:\/\/docs\.docker\.com\/\S+\n/);
+      const [section, heading] = t.meta.readme!.split(' › ');
+      expect(readme).toMatch(new RegExp(`^## ${section}$`, 'm'));
+      expect(readme.split('\n').some((l) => l.startsWith(`### ${heading}`))).toBe(true);
+    }
     const bad = runCli(['--explain', 'nope'], repoRoot);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("unknown transform 'nope'");

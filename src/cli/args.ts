@@ -103,7 +103,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     name: 'explain',
     type: 'string',
     value: 'ID',
-    describe: 'Explain a transform: what, why, an example, its source',
+    describe: 'Explain a transform: what, why, an example, where to read more',
   },
   { name: 'verbose', type: 'boolean', describe: 'Also report the candidates left alone, with the reason' },
   { name: 'help', type: 'boolean', describe: 'Show this help' },
