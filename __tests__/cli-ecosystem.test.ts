@@ -19,7 +19,8 @@ describe('--format', () => {
     const root = tree({
       'a/Dockerfile': APT,
       'b/Dockerfile': 'FROM x\nRUN echo\n',
-      'c/Dockerfile': 'FROM x\nFOO bar\n',
+      'c/Dockerfile': 'FROM x\nRUN <<EOF\nnever closed\n',
+      'd/Dockerfile.template': APT,
     });
     const r = runCli(['--format', 'json'], root);
     expect(r.status).toBe(2);
@@ -27,11 +28,16 @@ describe('--format', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(objects.map((o) => [o.path, o.status])).toEqual([
-      ['a/Dockerfile', 'changed'],
-      ['b/Dockerfile', 'unchanged'],
-      ['c/Dockerfile', 'error'],
+    expect(objects.map((o) => [o.path, o.status, o.repository])).toEqual([
+      ['a/Dockerfile', 'changed', '.'],
+      ['b/Dockerfile', 'unchanged', '.'],
+      ['c/Dockerfile', 'error', '.'],
+      ['d/Dockerfile.template', 'skipped', '.'],
     ]);
+    expect(objects[3].skip).toEqual({
+      reason: 'template',
+      message: 'a template (.template): fix what renders it, or name the file to fix it anyway',
+    });
     const a = objects[0] as {
       edits: { transform: string; safety: string; applied: boolean }[];
       diff: string;
@@ -39,20 +45,22 @@ describe('--format', () => {
     expect(a.edits.map((e) => e.transform).sort()).toEqual(['apt-cache', 'fold-cleanup']);
     expect(a.edits.every((e) => e.safety === 'safe' && e.applied)).toBe(true);
     expect(a.diff).toContain('+++ b/a/Dockerfile');
-    expect(objects[2].error).toBe("line 2: unknown instruction 'FOO'");
+    expect(objects[2].error).toBe("line 2: heredoc 'EOF' is never terminated");
     expect(Object.keys(objects[1]).sort()).toEqual([
       'contexts',
       'diff',
       'edits',
       'error',
       'path',
+      'repository',
+      'skip',
       'skips',
       'status',
       'written',
     ]);
     // A build context is read (and reported) only for files whose rewrite depends on it.
     expect(objects[1].contexts).toEqual([]);
-    expect(r.stderr).toContain("dockerfix: c/Dockerfile: line 2: unknown instruction 'FOO'");
+    expect(r.stderr).toContain("dockerfix: c/Dockerfile: line 2: heredoc 'EOF' is never terminated");
   });
 
   test('sarif: validates against the official SARIF 2.1.0 schema', () => {
@@ -60,7 +68,7 @@ describe('--format', () => {
       'a/Dockerfile': APT,
       'b/Dockerfile':
         'FROM python:3.12\nRUN groupadd -g 1000 app && useradd -m -u 1000 -g app app\nUSER app\nRUN pip install x\n',
-      'c/Dockerfile': 'FROM x\nFOO bar\n',
+      'c/Dockerfile': 'FROM x\nRUN <<EOF\nnever closed\n',
     });
     const r = runCli(['--format', 'sarif'], root);
     expect(r.status).toBe(2);
@@ -311,11 +319,16 @@ describe('dockerignore proposals', () => {
   test('shown in --dry-run as a new file, written only with --write --unsafe, never twice', () => {
     const df = 'FROM node:22\nCOPY package.json ./\nCOPY . .\n';
     const root = tree({ 'app/Dockerfile': df, 'app/package.json': '{}', 'app/node_modules/x/i.js': '' });
+    // A dry run shows what --write would do: without --unsafe, no new file (stderr says one is proposed).
     const dry = runCli(['--only', 'dockerignore'], root);
-    expect(dry.status).toBe(0);
-    expect(dry.stdout).toContain('--- /dev/null\n+++ b/app/.dockerignore\n');
-    expect(dry.stdout).toContain('+node_modules\n');
+    expect([dry.status, dry.stdout]).toEqual([0, '']);
     expect(dry.stderr).toContain('(review: not applied without --unsafe)');
+    expect(dry.stderr).toContain(
+      'app/Dockerfile: a review fix proposes a new file, app/.dockerignore: shown and created only with --unsafe',
+    );
+    const unsafe = runCli(['--only', 'dockerignore', '--unsafe'], root);
+    expect(unsafe.stdout).toContain('--- /dev/null\n+++ b/app/.dockerignore\n');
+    expect(unsafe.stdout).toContain('+node_modules\n');
     expect(runCli(['--write', '--only', 'dockerignore'], root).status).toBe(0);
     expect(fs.existsSync(path.join(root, 'app/.dockerignore'))).toBe(false);
     expect(runCli(['--write', '--unsafe', '--only', 'dockerignore'], root).status).toBe(0);
@@ -333,9 +346,10 @@ describe('dockerignore proposals', () => {
       'app/package.json': '{}',
       'app/node_modules/x/i.js': '',
     });
-    // Read once per run for both files (dry run: both propose it), read afresh after a write.
-    const dry = runCli(['--only', 'dockerignore'], root);
-    expect(dry.stdout.match(/\+\+\+ b\/app\/\.dockerignore/g)).toHaveLength(2);
+    // A dry run shows what --write does: the second file sees the file the first would create.
+    const dry = runCli(['--only', 'dockerignore', '--unsafe'], root);
+    expect(dry.stdout.match(/\+\+\+ b\/app\/\.dockerignore/g)).toHaveLength(1);
+    expect(dry.stderr).toContain('1 changed, 1 unchanged, 0 skipped edits, 0 errors');
     const write = runCli(['--write', '--unsafe', '--only', 'dockerignore'], root);
     expect(write.status).toBe(0);
     expect(write.stderr).toContain('1 changed, 1 unchanged, 0 skipped edits, 0 errors');

@@ -36,7 +36,7 @@ describe('bad input', () => {
     fs.writeFileSync(path.join(outside, 'Dockerfile'), APT);
     fs.symlinkSync(path.join(outside, 'Dockerfile'), path.join(root, 'Dockerfile.outside'));
 
-    const r = runCli(['--write'], root);
+    const r = runCli(['--write', '--verbose'], root);
     expect(r.status).toBe(2);
     expect(errorLines(r.stderr)).toEqual([
       'dockerfix: Dockerfile.broken: broken symlink (its target does not exist)',
@@ -45,16 +45,27 @@ describe('bad input', () => {
       expect.stringMatching(
         /^dockerfix: Dockerfile\.outside: symlink points outside the tree \(.*\); not followed$/,
       ),
-      'dockerfix: dir/Dockerfile: is a directory, not a Dockerfile',
-      'dockerfix: binary/Dockerfile: binary file (contains NUL bytes)',
-      'dockerfix: empty/Dockerfile: empty file',
       'dockerfix: huge/Dockerfile: file too large (10.0 MiB; the limit is 2.0 MiB)',
       'dockerfix: latin1/Dockerfile: not valid UTF-8 text',
-      "dockerfix: template/Dockerfile: line 2: unknown instruction '{%'",
+    ]);
+    // Found in a directory, what is not a Dockerfile at all is left alone (a directory is no file).
+    expect(r.stderr.split('\n').filter((l) => l.includes(': left alone: '))).toEqual([
+      'binary/Dockerfile: left alone: not a Dockerfile: binary file (contains NUL bytes)',
+      'empty/Dockerfile: left alone: not a Dockerfile: empty file',
+      "template/Dockerfile: left alone: not a Dockerfile: line 2: unknown instruction '{%'",
     ]);
     expect(fs.readFileSync(path.join(root, 'good/Dockerfile'), 'utf8')).toBe(APT_FIXED);
     expect(fs.readFileSync(path.join(outside, 'Dockerfile'), 'utf8')).toBe(APT);
-    expect(r.stderr).toContain('6 files: 1 changed, 0 unchanged, 0 skipped edits, 10 errors');
+    expect(r.stderr).toContain(
+      '6 files: 1 changed, 0 unchanged, 3 left alone (3 not Dockerfiles), 0 skipped edits, 6 errors',
+    );
+    // Named on the command line, each is an error.
+    const named = runCli(['--write', 'empty/Dockerfile', 'template/Dockerfile'], root);
+    expect(named.status).toBe(2);
+    expect(errorLines(named.stderr)).toEqual([
+      'dockerfix: empty/Dockerfile: empty file',
+      "dockerfix: template/Dockerfile: line 2: unknown instruction '{%'",
+    ]);
   });
 
   test('an unreadable file is an error; the others are processed', () => {

@@ -335,8 +335,8 @@ function plan(
       { start: lastRun.end, end: lastRun.end, text: eol + model.text.slice(copy.start, copy.end) },
     ];
     message =
-      `Copied ${names} before ${quote(installs[0].run)} and moved ${quote(copy)} after ${quote(lastRun)}, ` +
-      'so a source change no longer reinstalls the dependencies';
+      `Copied ${names} before ${quote(installs[0].run)} and moved ${quote(copy)} after ` +
+      `${lastRun === installs[0].run ? 'it' : quote(lastRun)}, so a source change no longer reinstalls the dependencies`;
   } else {
     // Nothing to copy first (the installs read no file, or the file copies them already): move the
     // COPY, with the comment block above it.
