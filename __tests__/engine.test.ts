@@ -6,6 +6,7 @@ import type { Transform, TransformMeta } from '../src/core/transform.js';
 import { foldCleanup } from '../transforms/fold-cleanup.js';
 import { builtinTransforms } from '../transforms/index.js';
 import { quote } from '../src/rewrite/edit.js';
+import { memoryFileTree } from '../src/core/file-tree.js';
 
 const meta = (id: string): TransformMeta => ({
   id,
@@ -194,19 +195,27 @@ describe('quotes in messages', () => {
   });
 
   test('an instruction a fix inserted is quoted as it reads now', async () => {
-    // The docker-clean RUN that apt-cache inserts is no instruction of the input.
+    // copy-manifests-first writes `COPY requirements.txt .` where `COPY . .` began.
     const quoter: Transform = {
       meta: meta('quoter'),
       run: (m) => {
-        const first = m.instructions.find((i) => i.keyword === 'RUN')!;
+        const first = m.instructions.find((i) => i.keyword === 'COPY')!;
         return { fixes: [], skips: [{ reason: 'x', message: quote(first), at: first.start }] };
       },
     };
-    const r = await fixText('FROM debian\nRUN apt-get update && apt-get install -y curl\n', {
-      transforms: [...builtinTransforms, quoter],
-    });
-    expect(r.skips.find((s) => s.transform === 'quoter')!.message).toBe(
-      '`RUN rm -f /etc/apt/apt.conf.d/docker-clean; …`',
+    const r = await fixText(
+      'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n',
+      {
+        transforms: [...builtinTransforms, quoter],
+        buildContext: {
+          dir: '/ctx',
+          files: memoryFileTree({ 'requirements.txt': 'flask\n', 'app.py': '' }),
+          ignoreFile: null,
+          origin: 'test',
+        },
+      },
     );
+    expect(r.output).toContain('COPY requirements.txt .\n');
+    expect(r.skips.find((s) => s.transform === 'quoter')!.message).toBe('`COPY requirements.txt .`');
   });
 });
