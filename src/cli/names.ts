@@ -30,26 +30,24 @@ export function isDockerfileName(name: string): boolean {
 }
 
 /** Last extensions that mark a template: the file it renders is the Dockerfile. */
-const TEMPLATE_EXTENSIONS = new Set(
-  (
-    'template tmpl tpl j2 jinja jinja2 erb tt in m4 twig mustache hbs handlebars ejs liquid gotmpl ' +
-    'njk mako ftl'
-  ).split(' '),
-);
+export const TEMPLATE_EXTENSIONS: readonly string[] = (
+  'template tmpl tpl j2 jinja jinja2 erb tt in m4 twig mustache hbs handlebars ejs liquid gotmpl ' +
+  'njk mako ftl'
+).split(' ');
 
 /**
  * Last extensions of files that are not Dockerfiles although their names start like one
  * (`dockerfile_test.go`, `Dockerfile-readme.md`): code, documents, data, patches, backups.
  * `.bash`, `.node`, `.python`… are absent on purpose: `Dockerfile.bash` is a Dockerfile for bash.
  */
-const OTHER_EXTENSIONS = new Set(
-  (
-    'md markdown rst adoc txt html htm pdf json yaml yml toml xml ini cfg csv lock sum ' +
-    'sh zsh ps1 psm1 bat cmd py pyc go rb js mjs cjs ts java kt cs rs c h cc cpp php pl lua ' +
-    'svg png jpg jpeg gif ico zip gz tgz tar patch diff ' +
-    'bak orig rej swp swo old tmp save backup'
-  ).split(' '),
-);
+export const OTHER_EXTENSIONS: readonly string[] = (
+  'md markdown rst adoc txt html htm pdf json yaml yml toml xml ini cfg csv lock sum ' +
+  'sh zsh ps1 psm1 bat cmd py pyc go rb js mjs cjs ts java kt cs rs c h cc cpp php pl lua ' +
+  'svg png jpg jpeg gif ico zip gz tgz tar patch diff ' +
+  'bak orig rej swp swo old tmp save backup'
+).split(' ');
+const TEMPLATE = new Set(TEMPLATE_EXTENSIONS);
+const OTHER = new Set(OTHER_EXTENSIONS);
 
 /** Why a file found by its name is left alone because of that name, or null. */
 export function nameSkip(name: string): FileSkip | null {
@@ -58,13 +56,13 @@ export function nameSkip(name: string): FileSkip | null {
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return null;
   const ext = name.slice(dot + 1).toLowerCase();
-  if (TEMPLATE_EXTENSIONS.has(ext)) {
+  if (TEMPLATE.has(ext)) {
     return {
       reason: 'template',
       message: `a template (.${ext}): fix what renders it, or name the file to fix it anyway`,
     };
   }
-  if (OTHER_EXTENSIONS.has(ext))
+  if (OTHER.has(ext))
     return { reason: 'not-a-dockerfile', message: `not a Dockerfile (a .${ext} file)` };
   return null;
 }

@@ -79,18 +79,8 @@ export function processFile(
   try {
     const read = readSettled(job.path);
     if (read.status === 'rejected') throw read.reason;
-    const generated = job.includeGenerated ? null : generatedMarker(read.value.text);
-    if (generated) {
-      return outcome({
-        status: 'skipped',
-        skip: {
-          reason: 'generated',
-          message:
-            `generated (line ${generated.line}: “${clip(generated.comment)}”): fix what generates it, ` +
-            'or use --include-generated',
-        },
-      });
-    }
+    const generated = job.includeGenerated ? null : generatedSkip(read.value.text);
+    if (generated) return outcome({ status: 'skipped', skip: generated });
     result = fixTextSync(read.value.text, { ...job.fix, ...fix, filePath: job.path, runCache });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
@@ -137,6 +127,16 @@ export function processFile(
       return outcome({ status: 'error', error: err.message });
     },
   );
+}
+
+/** Why a text is left alone as generated (its header says so), or null. */
+export function generatedSkip(text: string): FileSkip | null {
+  const marker = generatedMarker(text);
+  if (!marker) return null;
+  return {
+    reason: 'generated',
+    message: `generated (line ${marker.line}: “${clip(marker.comment)}”): fix what generates it, or use --include-generated`,
+  };
 }
 
 /** A header comment, shortened for a one-line message. */

@@ -7,7 +7,7 @@ import { createReporter, fixLine } from './format.js';
 import type { CliIO } from './output.js';
 import type { CliOptions } from './options.js';
 import { poolSize, runPool } from './pool.js';
-import { processFile, type FileJob, type FileOutcome } from './process-file.js';
+import { generatedSkip, processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { startProgress } from './progress.js';
 import { loadDiff } from './diff.js';
 import { countOutcome, newTotals, type Totals } from './totals.js';
@@ -32,7 +32,14 @@ export async function runStdin(
     const bytes = io.readStdin ? await io.readStdin() : Buffer.alloc(0);
     if (bytes.length === 0) throw new InputError('empty input', 'empty');
     const text = decodeDockerfile(bytes);
-    const { options: fix } = resolver.optionsFor(filePath, options.settings);
+    const { options: fix, selection } = resolver.optionsFor(filePath, options.settings);
+    // An editor gets a generated file back as it was: its generator would undo a fix.
+    const generated = selection.includeGenerated ? null : generatedSkip(text);
+    if (generated) {
+      io.stdout(text);
+      io.stderr(`${display}: left alone: ${generated.message}\n`);
+      return 0;
+    }
     const result = await fixText(text, { ...fix, transforms: custom, filePath });
     io.stdout(result.output);
     for (const f of result.fixes) io.stderr(fixLine(display, f) + '\n');
