@@ -9,23 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { generatedMarker } from '../src/dockerfile/generated.js';
 import { isDockerfileName, nameSkip } from '../src/cli/names.js';
-import { APT, APT_FIXED, git, read, runCli, tempDir, tree } from './helpers.js';
+import { APT, APT_FIXED, git, gitRepository, read, runCli, tempDir, tree } from './helpers.js';
 
 const CLEAN = 'FROM debian:bookworm-slim\nRUN echo hello\n';
 const GENERATED = '#\n# NOTE: THIS DOCKERFILE IS GENERATED VIA "apply-templates.sh"\n#\n' + APT;
 
-/** A git repository with these files, all committed (in a new directory, or at `at`). */
-function repository(files: Record<string, string>, at?: string): string {
-  const root = at ?? tempDir();
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), content);
-  }
-  git(root, 'init', '-q');
-  git(root, 'add', '-A', '-f');
-  git(root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'start');
-  return root;
-}
+const repository = (files: Record<string, string>, at?: string) => gitRepository(files, { at });
 
 /** `--check` lists the files that would change: those discovery took and did not leave alone. */
 const checked = (args: string[], cwd: string) =>

@@ -8,7 +8,7 @@ import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { APT, APT_FIXED, cliPath, git, read, repoRoot, runCli, tempDir } from './helpers.js';
+import { APT, APT_FIXED, cliPath, git, gitRepository, read, repoRoot, runCli, tempDir } from './helpers.js';
 
 const PIP = 'FROM python:3.12\nRUN pip install --no-cache-dir flask\n';
 const GENERATED = '# DO NOT EDIT: created by update.sh from Dockerfile.template\n' + APT;
@@ -19,22 +19,6 @@ function recipe(): string {
   const m = /<!-- recipe:start -->\n```sh\n([\s\S]*?)```\n<!-- recipe:end -->/.exec(readme);
   if (!m) throw new Error('README.md has no recipe block');
   return m[1];
-}
-
-const IDENTITY = ['-c', 'user.name=Migrator', '-c', 'user.email=migrator@example.com'];
-
-function repository(dir: string, files: Record<string, string | Buffer>, gitignore?: string): void {
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '-A', '-f'); // -f: tracked although a .gitignore pattern matches
-  if (gitignore !== undefined) {
-    fs.writeFileSync(path.join(dir, '.gitignore'), gitignore);
-    git(dir, 'add', '.gitignore');
-  }
-  git(dir, ...IDENTITY, 'commit', '-qm', 'start');
 }
 
 describe('the migration recipe', () => {
@@ -49,14 +33,14 @@ describe('the migration recipe', () => {
       'docker/Dockerfile.jinja2': APT,
       'tools/dockerfile_test.go': 'package tools\n',
     };
-    repository(
-      path.join(repos, 'shop'),
+    gitRepository(
       { 'api/Dockerfile': APT, 'build/Dockerfile': PIP, ...untouched },
-      'build/\n', // build/Dockerfile is tracked: it is still a candidate
+      // build/Dockerfile is tracked although .gitignore matches it: it is still a candidate.
+      { at: path.join(repos, 'shop'), gitignore: 'build/\n' },
     );
-    repository(path.join(repos, 'clean'), { Dockerfile: 'FROM alpine:3.20\nCMD ["true"]\n' });
+    gitRepository({ Dockerfile: 'FROM alpine:3.20\nCMD ["true"]\n' }, { at: path.join(repos, 'clean') });
     const latin1 = Buffer.from('FROM x\nLABEL a="caf\xe9"\n', 'latin1');
-    repository(path.join(repos, 'broken'), { Dockerfile: APT, 'legacy/Dockerfile': latin1 });
+    gitRepository({ Dockerfile: APT, 'legacy/Dockerfile': latin1 }, { at: path.join(repos, 'broken') });
     fs.writeFileSync(path.join(work, 'repos.txt'), 'repos/shop\nrepos/clean\nrepos/broken\n');
 
     // What a review would have seen first: the dry-run diff, made from elsewhere.
