@@ -337,3 +337,31 @@ describe('--format markdown', () => {
     );
   });
 });
+
+describe('stderr', () => {
+  test('one short line per fix: its first clause, quoting the input; --verbose gives the whole message', () => {
+    const root = tree({
+      Dockerfile:
+        'FROM python:3.12\n' +
+        'RUN --mount=type=secret,id=token pip install --no-cache-dir -r requirements.txt && pip install --no-cache-dir gunicorn\n',
+    });
+    const short = runCli([], root).stderr.split('\n')[0];
+    expect(short).toBe(
+      'Dockerfile:2: pip-cache: Added a cache mount for /root/.cache/pip to `RUN pip install --no-cache-dir -r …`',
+    );
+    const full = runCli(['--verbose'], root).stderr.split('\n')[0];
+    expect(full).toBe(short + '; removed `--no-cache-dir` (×2), which would defeat the mount');
+    // JSON keeps the whole message.
+    const json = JSON.parse(runCli(['--format', 'json'], root).stdout) as { edits: { message: string }[] };
+    expect(json.edits[0].message).toBe(full.slice('Dockerfile:2: pip-cache: '.length));
+  });
+
+  test('quotes keep the flags that tell instructions apart (--from, --network), not --mount', () => {
+    const root = tree({
+      Dockerfile: 'FROM debian\nRUN apt-get update\nRUN --network=none apt-get install -y curl\n',
+    });
+    expect(runCli(['--verbose'], root).stderr).toContain(
+      '`RUN apt-get update` and `RUN --network=none apt-get install -y curl` have different flags',
+    );
+  });
+});

@@ -124,7 +124,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     value: 'ID',
     describe: 'Explain a transform: what, why, an example, where to read more',
   },
-  { name: 'verbose', type: 'boolean', describe: 'Also report the candidates left alone, with the reason' },
+  {
+    name: 'verbose',
+    type: 'boolean',
+    describe: "Print each fix's whole message, and the files and candidates left alone, with the reason",
+  },
   { name: 'help', type: 'boolean', describe: 'Show this help' },
   { name: 'version', type: 'boolean', describe: 'Show the version number' },
 ];

@@ -69,9 +69,30 @@ export interface Reporter {
 }
 
 /** The stderr line for one fix: `path:line: id: message` (with the review note when not applied). */
-export function fixLine(display: string, f: ReportedFix, colors = pc.createColors(false)): string {
+/**
+ * The stderr line for one fix: `path:line: id: what` (with the review note when not applied). What
+ * is the message's first clause (what changed, quoting the instruction); its further clauses (what
+ * else was removed, why, what to review) come with `full` (--verbose), and always in JSON, SARIF
+ * and Markdown.
+ */
+export function fixLine(
+  display: string,
+  f: ReportedFix,
+  colors = pc.createColors(false),
+  full = false,
+): string {
   const note = f.applied ? '' : colors.yellow(' (review: not applied without --unsafe)');
-  return `${display}:${f.line}: ${colors.bold(f.transform)}: ${f.message}${note}`;
+  return `${display}:${f.line}: ${colors.bold(f.transform)}: ${full ? f.message : firstClause(f.message)}${note}`;
+}
+
+/** A message up to its first `; ` outside a `code` span. */
+export function firstClause(message: string): string {
+  let code = false;
+  for (let i = 0; i < message.length; i++) {
+    if (message[i] === '`') code = !code;
+    else if (!code && message[i] === ';' && message[i + 1] === ' ') return message.slice(0, i);
+  }
+  return message;
 }
 
 export function createReporter(o: ReporterOptions): Reporter {
@@ -84,7 +105,7 @@ export function createReporter(o: ReporterOptions): Reporter {
       if (o.verbose) o.stderr(`${job.display}: ${colors.dim('left alone')}: ${outcome.skip!.message}\n`);
       return;
     }
-    for (const f of outcome.fixes) o.stderr(fixLine(job.display, f, colors) + '\n');
+    for (const f of outcome.fixes) o.stderr(fixLine(job.display, f, colors, o.verbose) + '\n');
     for (const p of outcome.proposedFiles) {
       o.stderr(
         `${job.display}: a review fix proposes a new file, ${p}: shown and created only with --unsafe\n`,

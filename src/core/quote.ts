@@ -20,11 +20,12 @@ export function withQuoteOrigin<T>(from: (instr: Instruction) => Instruction, fn
 }
 
 /**
- * A short quote of an instruction for messages, as the input file has it: its first words, cut at
- * a word boundary (`RUN apt-get update && apt-get install -y …`).
+ * A short quote of an instruction for messages, as the input file has it, without its `--mount`
+ * flags: its first words, cut at a word boundary (`RUN apt-get update && apt-get install -y …`).
  */
 export function quote(instr: Instruction, max = 48): string {
-  const t = (origin?.(instr) ?? instr).text;
+  const source = origin?.(instr) ?? instr;
+  const t = withoutMounts(source);
   // One linear pass (a regex over long runs of blanks can backtrack quadratically): line
   // continuations and runs of whitespace become one space, and reading stops past `max`.
   let out = '';
@@ -43,4 +44,20 @@ export function quote(instr: Instruction, max = 48): string {
     out = cut > max / 2 ? out.slice(0, cut) + ' …' : out.slice(0, max - 1) + '…';
   }
   return '`' + out + '`';
+}
+
+/**
+ * An instruction's text without its `--mount=…` flags, which are long and say little about which
+ * instruction it is (other flags, such as `--from=` or `--network=`, may be the point).
+ */
+function withoutMounts(instr: Instruction): string {
+  const mounts = instr.flags.filter((f) => f.name === 'mount');
+  if (mounts.length === 0) return instr.text;
+  let out = '';
+  let at = instr.start;
+  for (const f of mounts) {
+    out += instr.text.slice(at - instr.start, f.start - instr.start);
+    at = f.end;
+  }
+  return out + instr.text.slice(at - instr.start);
 }
