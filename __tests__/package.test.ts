@@ -45,12 +45,9 @@ describe('npm package', () => {
     }
   });
 
-  test('ships no build scripts, tests, fixtures, sources, or command-line modules the bundle holds', () => {
-    const extra = files.filter(
-      (f) =>
-        /^(dist\/scripts|dist\/__tests__|__tests__|__testfixtures__|src|transforms|scripts|e2e|docs)\//.test(
-          f,
-        ) || /^dist\/src\/cli\/.*\.js$/.test(f),
+  test('ships no build scripts, tests, fixtures or sources', () => {
+    const extra = files.filter((f) =>
+      /^(dist\/scripts|dist\/__tests__|__tests__|__testfixtures__|src|transforms|scripts|e2e|docs)\//.test(f),
     );
     expect(extra).toEqual([]);
   });
