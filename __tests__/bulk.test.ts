@@ -365,3 +365,22 @@ describe('stderr', () => {
     );
   });
 });
+
+describe('globs', () => {
+  test('are searches: templates and other files left alone, exclusions below their fixed directories', () => {
+    const root = tree({
+      'svc/Dockerfile': APT,
+      'svc/README.md': '# svc\n',
+      'svc/Dockerfile.template': '{{ .Base }}\n',
+      'svc/vendor/x/Dockerfile': APT,
+      'vendor/y/Dockerfile': APT,
+    });
+    const r = runCli(['--check', '--verbose', 'svc/*', 'svc/**/Dockerfile'], root);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('svc/Dockerfile\n');
+    expect(r.stderr).toContain('svc/README.md: left alone: not a Dockerfile (a .md file)');
+    expect(r.stderr).toContain('svc/vendor/x/Dockerfile: left alone: in vendor/ (vendored code');
+    // A glob that starts inside vendor/ asks for it.
+    expect(checked(['vendor/**/Dockerfile'], root)).toEqual(['vendor/y/Dockerfile']);
+  });
+});

@@ -25,8 +25,8 @@ export interface FoundFile {
    */
   root: string;
   /**
-   * The directory searched (or, for a glob, the working directory) that found the file: exclusion
-   * patterns are relative to it. Null for a file named on the command line, which is never
+   * The directory searched (or, for a glob, its leading directories without a wildcard) that found
+   * the file: exclusion patterns are relative to it. Null for a file named on the command line, which is never
    * excluded and is an error, not a skip, when it is not a Dockerfile.
    */
   base: string | null;
@@ -84,6 +84,19 @@ export async function discover(
       return cwd;
     }
   })();
+  /** A glob's leading directories without a wildcard (its `vendor` if it starts `vendor/`): exclusions apply below them. */
+  const globBase = (pattern: string) => {
+    const parts = pattern.split('/');
+    const fixed = parts.slice(
+      0,
+      parts.findIndex((p) => /[*?[\]{}()!]/.test(p)),
+    );
+    try {
+      return realDirectory(path.resolve(cwd, fixed.join('/') || '.'));
+    } catch {
+      return realCwd;
+    }
+  };
   const add = (file: FoundFile) => {
     if (seen.has(file.path)) return;
     seen.add(file.path);
@@ -99,7 +112,7 @@ export async function discover(
   // asynchronous round trip per file cost more); patterns are expanded concurrently. The results
   // are applied in the order given, so which name a file is shown under never depends on timing.
   type Step = (() => Promise<void>) | (() => void);
-  /** A file named on the command line (base null), or matched by a glob (base: the working directory). */
+  /** A file named on the command line (base null), or matched by a glob (base: its fixed directories). */
   const fileStep = (abs: string, shown: string, base: string | null, linkStat?: fsSync.Stats): Step => {
     const local: { errors: DiscoveryError[]; files: FoundFile[] } = { errors: [], files: [] };
     const real = resolveNamed(abs, shown, local.errors, realDirectory, linkStat);
@@ -161,7 +174,7 @@ export async function discover(
             () =>
               void errors.push({ display: input, message: 'no files match this pattern', kind: 'not-found' }),
           ]
-        : matches.sort().map((m) => fileStep(path.resolve(m), display(m), realCwd));
+        : matches.sort().map((m) => fileStep(path.resolve(m), display(m), globBase(input)));
   });
   for (const list of steps) for (const step of list) await step();
   files.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
