@@ -366,6 +366,19 @@ describe('stderr', () => {
   });
 });
 
+describe('--format markdown, many files left alone', () => {
+  test('files left alone for the same reason are one line from four on', () => {
+    const files: Record<string, string> = { Dockerfile: APT, 'vendor/a/Dockerfile': APT };
+    for (const n of [1, 2, 3, 4, 5]) files[`tests/case${n}/Dockerfile`] = APT;
+    const r = runCli(['--format', 'markdown'], repository(files));
+    expect(r.stdout).toContain(
+      'Left alone (6: 6 excluded):\n\n' +
+        '- 5 files (`tests/case1/Dockerfile`, `tests/case2/Dockerfile`, …): in tests/ (test data, excluded by default; --no-default-excludes to include it)\n' +
+        '- `vendor/a/Dockerfile`: in vendor/ (vendored code, excluded by default; --no-default-excludes to include it)\n',
+    );
+  });
+});
+
 describe('globs', () => {
   test('are searches: templates and other files left alone, exclusions below their fixed directories', () => {
     const root = tree({

@@ -24,6 +24,8 @@ export interface MarkdownContext {
 }
 
 const SUBJECT_MAX = 72;
+/** Files left alone for one reason are listed one by one below this many, else as one line. */
+const GROUP_FROM = 4;
 
 export function markdownReport(r: RepositoryReport, c: MarkdownContext): string {
   const changed = r.files.filter((f) => f.outcome.status === 'changed');
@@ -84,7 +86,20 @@ export function markdownReport(r: RepositoryReport, c: MarkdownContext): string 
   }
   if (alone.length > 0) {
     out.push(`Left alone (${leftAloneCount(r.totals)}: ${leftAloneDetail(r.totals)}):`, '');
-    for (const f of alone) out.push(`- \`${f.path}\`: ${text(f.outcome.skip!.message)}`);
+    // Files left alone for the same reason (a test-data directory, a generator's header) are one
+    // line: a pull request over hundreds of test inputs stays readable.
+    const byReason = new Map<string, string[]>();
+    for (const f of alone) {
+      const message = f.outcome.skip!.message;
+      byReason.set(message, [...(byReason.get(message) ?? []), f.path]);
+    }
+    for (const [message, paths] of byReason) {
+      if (paths.length <= GROUP_FROM - 1) for (const p of paths) out.push(`- \`${p}\`: ${text(message)}`);
+      else {
+        const shown = paths.slice(0, 2).map((p) => `\`${p}\``);
+        out.push(`- ${paths.length} files (${shown.join(', ')}, …): ${text(message)}`);
+      }
+    }
     out.push('');
   }
 
