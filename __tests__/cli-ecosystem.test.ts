@@ -4,6 +4,17 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { explain } from '../src/cli/explain.js';
+import {
+  defaultExclusion,
+  isDockerfileName,
+  nameSkip,
+  OTHER_EXTENSIONS,
+  TEMPLATE_EXTENSIONS,
+  TEST_DATA_DIRS,
+  VENDORED_DIRS,
+} from '../src/cli/names.js';
+import { builtinTransforms } from '../transforms/index.js';
 import { APT, APT_FIXED, cliPath, repoRoot, runCli, read, tree } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -17,7 +28,8 @@ describe('--format', () => {
     const root = tree({
       'a/Dockerfile': APT,
       'b/Dockerfile': 'FROM x\nRUN echo\n',
-      'c/Dockerfile': 'FROM x\nFOO bar\n',
+      'c/Dockerfile': 'FROM x\nRUN <<EOF\nnever closed\n',
+      'd/Dockerfile.template': APT,
     });
     const r = runCli(['--format', 'json'], root);
     expect(r.status).toBe(2);
@@ -25,11 +37,16 @@ describe('--format', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(objects.map((o) => [o.path, o.status])).toEqual([
-      ['a/Dockerfile', 'changed'],
-      ['b/Dockerfile', 'unchanged'],
-      ['c/Dockerfile', 'error'],
+    expect(objects.map((o) => [o.path, o.status, o.repository])).toEqual([
+      ['a/Dockerfile', 'changed', '.'],
+      ['b/Dockerfile', 'unchanged', '.'],
+      ['c/Dockerfile', 'error', '.'],
+      ['d/Dockerfile.template', 'skipped', '.'],
     ]);
+    expect(objects[3].skip).toEqual({
+      reason: 'template',
+      message: 'a template (.template): fix what renders it, or name the file to fix it anyway',
+    });
     const a = objects[0] as {
       edits: { transform: string; safety: string; applied: boolean }[];
       diff: string;
@@ -37,20 +54,22 @@ describe('--format', () => {
     expect(a.edits.map((e) => e.transform).sort()).toEqual(['apt-cache', 'fold-cleanup']);
     expect(a.edits.every((e) => e.safety === 'safe' && e.applied)).toBe(true);
     expect(a.diff).toContain('+++ b/a/Dockerfile');
-    expect(objects[2].error).toBe("line 2: unknown instruction 'FOO'");
+    expect(objects[2].error).toBe("line 2: heredoc 'EOF' is never terminated");
     expect(Object.keys(objects[1]).sort()).toEqual([
       'contexts',
       'diff',
       'edits',
       'error',
       'path',
+      'repository',
+      'skip',
       'skips',
       'status',
       'written',
     ]);
     // A build context is read (and reported) only for files whose rewrite depends on it.
     expect(objects[1].contexts).toEqual([]);
-    expect(r.stderr).toContain("dockerfix: c/Dockerfile: line 2: unknown instruction 'FOO'");
+    expect(r.stderr).toContain("dockerfix: c/Dockerfile: line 2: heredoc 'EOF' is never terminated");
   });
 
   test('sarif: validates against the official SARIF 2.1.0 schema', () => {
@@ -58,7 +77,7 @@ describe('--format', () => {
       'a/Dockerfile': APT,
       'b/Dockerfile':
         'FROM python:3.12\nRUN groupadd -g 1000 app && useradd -m -u 1000 -g app app\nUSER app\nRUN pip install x\n',
-      'c/Dockerfile': 'FROM x\nFOO bar\n',
+      'c/Dockerfile': 'FROM x\nRUN <<EOF\nnever closed\n',
     });
     const r = runCli(['--format', 'sarif'], root);
     expect(r.status).toBe(2);
@@ -159,14 +178,27 @@ describe('inline ignores', () => {
 });
 
 describe('explanations', () => {
-  test('--explain prints what, why, an example and the seed; an unknown id is an error', () => {
+  test('--explain prints what, why, an example and pages to read more; an unknown id is an error', () => {
     const r = runCli(['--explain', 'apt-cache'], repoRoot);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^apt-cache — Cache apt package lists/);
     expect(r.stdout).toContain('Why:');
     expect(r.stdout).toContain('Before:\n');
     expect(r.stdout).toContain('--mount=type=cache,target=/var/cache/apt,sharing=locked');
-    expect(r.stdout).toContain('Source: 000_e7050b95a6c7ffd0.txt');
+    // What a user can open: Docker's documentation and the README section, not internal file names.
+    expect(r.stdout).toMatch(
+      /\nRead more:\n {2}Docker docs: Optimize cache usage in builds › Use cache mounts\n {4}https:\/\/docs\.docker\.com\/build\/cache\/optimize\/#use-cache-mounts\n/,
+    );
+    expect(r.stdout).toContain('dockerfix README › Transforms › Cache transforms');
+    expect(r.stdout).not.toMatch(/\d{3}_[0-9a-f]{16}\.txt/);
+    // Every built-in transform names a page of Docker's documentation and a README section that exists.
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    for (const t of builtinTransforms) {
+      expect(explain(builtinTransforms, t.meta.id)).toMatch(/\n {4}https:\/\/docs\.docker\.com\/\S+\n/);
+      const [section, heading] = t.meta.readme!.split(' › ');
+      expect(readme).toMatch(new RegExp(`^## ${section}$`, 'm'));
+      expect(readme.split('\n').some((l) => l.startsWith(`### ${heading}`))).toBe(true);
+    }
     const bad = runCli(['--explain', 'nope'], repoRoot);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("unknown transform 'nope'");
@@ -193,6 +225,18 @@ describe('--stdin', () => {
     const bad = stdin(['--stdin'], 'not a dockerfile\n', root);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a generated file comes back as it was, unless --include-generated', () => {
+    const root = tree({});
+    const generated = '# Code generated by gen.go. DO NOT EDIT.\n' + PIP;
+    const r = stdin(['--stdin', '--stdin-filepath', 'Dockerfile'], generated, root);
+    expect([r.status, r.stdout]).toEqual([0, generated]);
+    expect(r.stderr).toBe(
+      'Dockerfile: left alone: generated (line 1: “Code generated by gen.go. DO NOT EDIT.”): fix what generates it, or use --include-generated\n',
+    );
+    const anyway = stdin(['--stdin', '--include-generated'], generated, root);
+    expect(anyway.stdout).toBe('# Code generated by gen.go. DO NOT EDIT.\n' + PIP_BUILDKIT);
   });
 });
 
@@ -238,7 +282,7 @@ describe('color and progress', () => {
 });
 
 describe('integrations', () => {
-  test('the pre-commit hooks run dockerfix on the files discovery would pick', () => {
+  test('the pre-commit hooks run dockerfix on the files discovery would pick, and leave alone the rest', () => {
     const yaml = fs.readFileSync(path.join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8');
     const ids = [...yaml.matchAll(/^- id: (\S+)$/gm)].map((m) => m[1]);
     expect(ids).toEqual(['dockerfix', 'dockerfix-check']);
@@ -246,19 +290,40 @@ describe('integrations', () => {
       'dockerfix --write',
       'dockerfix --check',
     ]);
-    for (const [, pattern] of yaml.matchAll(/^ {2}files: (.*)$/gm)) {
-      const re = new RegExp(pattern);
-      for (const name of [
-        'Dockerfile',
-        'svc/Dockerfile.prod',
-        'a/b/api.Dockerfile',
-        'Containerfile',
-        'x.dockerfile',
-      ]) {
-        expect([name, re.test(name)]).toEqual([name, true]);
-      }
-      for (const name of ['README.md', 'docker-compose.yml', 'Dockerfiles/readme.txt']) {
-        expect([name, re.test(name)]).toEqual([name, false]);
+    // pre-commit's patterns are Python's; `(?i)` is JavaScript's `i` flag.
+    const patterns = (key: string) =>
+      [...yaml.matchAll(new RegExp(`^ {2}${key}: (.*)$`, 'gm'))].map(
+        (m) => new RegExp(m[1].replace(/^\(\?i\)/, ''), 'i'),
+      );
+    const files = patterns('files');
+    const excludes = patterns('exclude');
+    expect([files.length, excludes.length]).toEqual([2, 2]);
+    const names = [
+      'Dockerfile',
+      'dockerfile',
+      'svc/Dockerfile.prod',
+      'svc/Dockerfile-base',
+      'svc/Dockerfile_5_2',
+      'a/b/api.Dockerfile',
+      'x.dockerfile',
+      'Containerfile',
+      'Containerfile-pypi',
+      'README.md',
+      'docker-compose.yml',
+      'Dockerfiles/readme.txt',
+      'Dockerfile.dockerignore',
+      'Dockerfile2',
+      'Dockerfile~',
+      ...[...TEMPLATE_EXTENSIONS, ...OTHER_EXTENSIONS].map((ext) => `svc/Dockerfile.${ext}`),
+      ...[...VENDORED_DIRS, ...TEST_DATA_DIRS].map((dir) => `svc/${dir}/x/Dockerfile`),
+      'svc/vendors/Dockerfile',
+      'svc/latest/Dockerfile',
+    ];
+    for (const name of names) {
+      const base = name.slice(name.lastIndexOf('/') + 1);
+      const discovery = isDockerfileName(base) && !nameSkip(base) && !defaultExclusion(name);
+      for (let i = 0; i < 2; i++) {
+        expect([name, files[i].test(name) && !excludes[i].test(name)]).toEqual([name, discovery]);
       }
     }
   });
@@ -296,11 +361,16 @@ describe('dockerignore proposals', () => {
   test('shown in --dry-run as a new file, written only with --write --unsafe, never twice', () => {
     const df = 'FROM node:22\nCOPY package.json ./\nCOPY . .\n';
     const root = tree({ 'app/Dockerfile': df, 'app/package.json': '{}', 'app/node_modules/x/i.js': '' });
+    // A dry run shows what --write would do: without --unsafe, no new file (stderr says one is proposed).
     const dry = runCli(['--only', 'dockerignore'], root);
-    expect(dry.status).toBe(0);
-    expect(dry.stdout).toContain('--- /dev/null\n+++ b/app/.dockerignore\n');
-    expect(dry.stdout).toContain('+node_modules\n');
+    expect([dry.status, dry.stdout]).toEqual([0, '']);
     expect(dry.stderr).toContain('(review: not applied without --unsafe)');
+    expect(dry.stderr).toContain(
+      'app/Dockerfile: a review fix proposes a new file, app/.dockerignore: shown and created only with --unsafe',
+    );
+    const unsafe = runCli(['--only', 'dockerignore', '--unsafe'], root);
+    expect(unsafe.stdout).toContain('--- /dev/null\n+++ b/app/.dockerignore\n');
+    expect(unsafe.stdout).toContain('+node_modules\n');
     expect(runCli(['--write', '--only', 'dockerignore'], root).status).toBe(0);
     expect(fs.existsSync(path.join(root, 'app/.dockerignore'))).toBe(false);
     expect(runCli(['--write', '--unsafe', '--only', 'dockerignore'], root).status).toBe(0);
@@ -318,9 +388,10 @@ describe('dockerignore proposals', () => {
       'app/package.json': '{}',
       'app/node_modules/x/i.js': '',
     });
-    // Read once per run for both files (dry run: both propose it), read afresh after a write.
-    const dry = runCli(['--only', 'dockerignore'], root);
-    expect(dry.stdout.match(/\+\+\+ b\/app\/\.dockerignore/g)).toHaveLength(2);
+    // A dry run shows what --write does: the second file sees the file the first would create.
+    const dry = runCli(['--only', 'dockerignore', '--unsafe'], root);
+    expect(dry.stdout.match(/\+\+\+ b\/app\/\.dockerignore/g)).toHaveLength(1);
+    expect(dry.stderr).toContain('1 changed, 1 unchanged, 0 skipped edits, 0 errors');
     const write = runCli(['--write', '--unsafe', '--only', 'dockerignore'], root);
     expect(write.status).toBe(0);
     expect(write.stderr).toContain('1 changed, 1 unchanged, 0 skipped edits, 0 errors');

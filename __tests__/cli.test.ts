@@ -136,14 +136,39 @@ describe('--check', () => {
 });
 
 describe('errors', () => {
-  test('a broken file is one line on stderr and exit 2, while the other files are still fixed', () => {
+  test('found in a directory, a file that is not a Dockerfile is left alone (not an error), with the reason', () => {
+    const files = {
+      'bad/Dockerfile': '{{ template "base" }}\nRUN echo\n',
+      'bin/Dockerfile': 'FROM x\n\u0000\u0001',
+      'empty/Dockerfile': '',
+      'good/Dockerfile': APT,
+    };
+    const root = tree(files);
+    const r = runCli(['--write', '--verbose'], root);
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.includes(': left alone: '))).toEqual([
+      "bad/Dockerfile: left alone: not a Dockerfile: line 1: unknown instruction '{{'",
+      'bin/Dockerfile: left alone: not a Dockerfile: binary file (contains NUL bytes)',
+      'empty/Dockerfile: left alone: not a Dockerfile: empty file',
+    ]);
+    expect(read(root, 'good/Dockerfile')).toBe(APT_FIXED);
+    expect(read(root, 'bad/Dockerfile')).toBe(files['bad/Dockerfile']);
+    expect(r.stderr).toContain(
+      '4 files: 1 changed, 0 unchanged, 3 left alone (3 not Dockerfiles), 0 skipped edits, 0 errors',
+    );
+  });
+
+  test('named on the command line, a file that is not a Dockerfile is one error line and exit 2', () => {
     const root = tree({
       'bad/Dockerfile': '{{ template "base" }}\nRUN echo\n',
       'bin/Dockerfile': 'FROM x\n\u0000\u0001',
       'empty/Dockerfile': '',
       'good/Dockerfile': APT,
     });
-    const r = runCli(['--write'], root);
+    const r = runCli(
+      ['--write', 'bad/Dockerfile', 'bin/Dockerfile', 'empty/Dockerfile', 'good/Dockerfile'],
+      root,
+    );
     expect(r.status).toBe(2);
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('dockerfix: '));
     expect(errors).toEqual([
@@ -152,7 +177,6 @@ describe('errors', () => {
       'dockerfix: empty/Dockerfile: empty file',
     ]);
     expect(read(root, 'good/Dockerfile')).toBe(APT_FIXED);
-    expect(read(root, 'bad/Dockerfile')).toBe('{{ template "base" }}\nRUN echo\n');
     expect(r.stderr).toContain('4 files: 1 changed, 0 unchanged, 0 skipped edits, 3 errors');
   });
 

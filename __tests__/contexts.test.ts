@@ -228,7 +228,8 @@ describe('the command line', () => {
 
   test('the proposed .dockerignore goes to the inferred context', () => {
     const root = repo({ 'node_modules/x/index.js': '', 'package.json': '{}' });
-    const r = runCli(['--dry-run', 'docker/Dockerfile'], root);
+    // A dry run shows the new file only where --write would create it: with --unsafe.
+    const r = runCli(['--dry-run', '--unsafe', 'docker/Dockerfile'], root);
     expect(r.stdout).toContain('+++ b/.dockerignore');
     expect(r.stdout).not.toContain('docker/.dockerignore');
   });

@@ -4,6 +4,9 @@ import { VerifyError } from '../src/core/engine.js';
 import { InputError } from '../src/core/text.js';
 import type { Transform, TransformMeta } from '../src/core/transform.js';
 import { foldCleanup } from '../transforms/fold-cleanup.js';
+import { builtinTransforms } from '../transforms/index.js';
+import { quote } from '../src/rewrite/edit.js';
+import { memoryFileTree } from '../src/core/file-tree.js';
 
 const meta = (id: string): TransformMeta => ({
   id,
@@ -171,5 +174,48 @@ describe('reporting', () => {
   test('the same input gives the same bytes and report', async () => {
     const text = 'FROM x\nRUN pip install a\nRUN pip cache purge\n';
     expect(await fixText(text)).toEqual(await fixText(text));
+  });
+});
+
+describe('quotes in messages', () => {
+  test('a fix found after earlier rewrites quotes the instruction as the input file has it', async () => {
+    const input =
+      'FROM python:3.12\n' +
+      'RUN apt-get update && apt-get install -y --no-install-recommends python3-pip && pip install --no-cache-dir flask \\\n' +
+      '    && pip install --no-cache-dir gunicorn\n';
+    const r = await fixText(input);
+    const pip = r.fixes.find((f) => f.transform === 'pip-cache')!;
+    // apt-cache rewrote the RUN first (`RUN --mount=type=cache,…`); the quote is the input's RUN,
+    // its first words cut at a word boundary, and the removed flag is named once with its count.
+    expect(pip.message).toBe(
+      'Added a cache mount for /root/.cache/pip to `RUN apt-get update && apt-get install -y …`; ' +
+        'removed `--no-cache-dir` (×2), which would defeat the mount',
+    );
+    expect(r.fixes.map((f) => f.message).join('\n')).not.toContain('--mount=');
+  });
+
+  test('an instruction a fix inserted is quoted as it reads now', async () => {
+    // copy-manifests-first writes `COPY requirements.txt .` where `COPY . .` began.
+    const quoter: Transform = {
+      meta: meta('quoter'),
+      run: (m) => {
+        const first = m.instructions.find((i) => i.keyword === 'COPY')!;
+        return { fixes: [], skips: [{ reason: 'x', message: quote(first), at: first.start }] };
+      },
+    };
+    const r = await fixText(
+      'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n',
+      {
+        transforms: [...builtinTransforms, quoter],
+        buildContext: {
+          dir: '/ctx',
+          files: memoryFileTree({ 'requirements.txt': 'flask\n', 'app.py': '' }),
+          ignoreFile: null,
+          origin: 'test',
+        },
+      },
+    );
+    expect(r.output).toContain('COPY requirements.txt .\n');
+    expect(r.skips.find((s) => s.transform === 'quoter')!.message).toBe('`COPY requirements.txt .`');
   });
 });

@@ -71,14 +71,39 @@ export const APT_FIXED =
   '    --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n' +
   '    apt-get update && apt-get -o Dir::Cache::Archives=/var/cache/apt/dockerfix-archives/ -o APT::Keep-Downloaded-Packages=true install -y curl\n';
 
-/** A temporary tree with these files (paths relative to its root). */
-export function tree(files: Record<string, string>): string {
-  const root = tempDir();
+/** Write these files under `root` (paths relative to it). */
+export function writeFiles(root: string, files: Record<string, string | Buffer>): void {
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(root, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, content);
   }
+}
+
+/** A temporary tree with these files (paths relative to its root). */
+export function tree(files: Record<string, string>): string {
+  const root = tempDir();
+  writeFiles(root, files);
+  return root;
+}
+
+/**
+ * A git repository (branch `main`) with these files committed, in a new directory or at `at`. A
+ * `.gitignore` given apart is committed with them, after them: the files it matches are tracked.
+ */
+export function gitRepository(
+  files: Record<string, string | Buffer>,
+  options: { at?: string; gitignore?: string } = {},
+): string {
+  const root = options.at ?? tempDir();
+  writeFiles(root, files);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A', '-f');
+  if (options.gitignore !== undefined) {
+    fs.writeFileSync(path.join(root, '.gitignore'), options.gitignore);
+    git(root, 'add', '.gitignore');
+  }
+  git(root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'start');
   return root;
 }
 

@@ -17,11 +17,13 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outdir = path.join(root, 'dist', 'bundle');
+const require = createRequire(import.meta.url);
 
 // Bundle names change with their content: start from an empty directory.
 fs.rmSync(outdir, { recursive: true, force: true });
@@ -74,6 +76,15 @@ await build({
 if (/\bimport\(/.test(fs.readFileSync(path.join(outdir, 'cli.cjs'), 'utf8'))) {
   throw new Error('dist/bundle/cli.cjs still calls import(), which fails under its code cache');
 }
+
+// The shell grammar ships as its WebAssembly file (and its license) inside the package, so that the
+// runtime does not depend on tree-sitter-bash, whose install builds a native addon nobody uses here.
+const grammarDir = path.join(root, 'dist', 'grammar');
+fs.rmSync(grammarDir, { recursive: true, force: true });
+fs.mkdirSync(grammarDir, { recursive: true });
+const grammarPackage = path.dirname(require.resolve('tree-sitter-bash/package.json'));
+fs.copyFileSync(path.join(grammarPackage, 'tree-sitter-bash.wasm'), path.join(grammarDir, 'tree-sitter-bash.wasm'));
+fs.copyFileSync(path.join(grammarPackage, 'LICENSE'), path.join(grammarDir, 'LICENSE.tree-sitter-bash'));
 
 // The cache is taken by the real command (same V8 flags as every later run) on the examples.
 const examples = path.join(root, 'examples');

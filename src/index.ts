@@ -20,6 +20,8 @@ export type { DockerfileModel, Instruction, Stage, Flag, RunInfo } from './core/
 export type { ShellScript, SimpleCommand, Step, Word } from './shell/index.js';
 export { parseShell, initShellParser, soleCommand, commandBase } from './shell/index.js';
 export { memoryFileTree } from './core/file-tree.js';
+export { generatedMarker, type GeneratedMarker } from './dockerfile/generated.js';
+export type { Reference } from './core/references.js';
 export type { FileTree, BuildContextSource, DirEntry } from './core/file-tree.js';
 export { skip, isSkip, MODES } from './core/transform.js';
 export type {

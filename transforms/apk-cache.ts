@@ -13,6 +13,7 @@ import { existingMounts } from '../src/dockerfile/mounts.js';
 import { APK_CACHE_DIR, APK_INSTALLS, apkSubcommandIndex, isApkUpdateOnly } from '../src/tools/apk.js';
 import { argWord, invocation } from '../src/tools/command.js';
 import { insertWordAfter, removeSteps } from '../src/dockerfile/run-view.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 
 const spec: CacheToolSpec = {
   hint: /\bapk\b/,
@@ -35,6 +36,8 @@ export const apkCache: Transform<'later-removal-fails' | 'read-later' | 'cleanup
       '`apk update` writes the package index (a few MB per repository) into the layer, where a later ' +
       'RUN cannot remove it; `--no-cache` fetches the index to a temporary place and keeps nothing.',
     seeds: ['000_e7050b95a6c7ffd0.txt'],
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.layers],
+    readme: 'Transforms › Cache transforms',
     safety: 'safe',
     modes: ['buildkit', 'portable'],
     example: {

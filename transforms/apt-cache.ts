@@ -35,6 +35,7 @@ import { reaches, rmOptions, runPathsOf, RunPaths } from '../src/dockerfile/run-
 import { insertWordsAfter, runView, type RunView } from '../src/dockerfile/run-view.js';
 import { stagesBuiltOn } from '../src/dockerfile/later-uses.js';
 import { commandBase } from '../src/shell/index.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 
 const APT_HINT = /\bapt(-get|-cache)?\b/;
 
@@ -122,6 +123,8 @@ export const aptCache: Transform<AptSkipCode> = {
       'Without cache mounts every rebuild of an apt layer downloads the package index and every .deb ' +
       'again; without cleanup in the same RUN, the 20-40 MB of lists are baked into the image.',
     seeds: ['000_e7050b95a6c7ffd0.txt', '002_a22975ebf7ef71db.txt', '003_f67401aae7b836c1.txt'],
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.aptGet],
+    readme: 'Transforms › Cache transforms',
     safety: 'safe',
     modes: ['buildkit', 'portable'],
     example: {

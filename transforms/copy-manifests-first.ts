@@ -35,6 +35,7 @@ import { soleCommand, type ShellScript, type SimpleCommand } from '../src/shell/
 import { invocation, invocations, type Invocation } from '../src/tools/command.js';
 import { fileEffects, redirectionTargets } from '../src/tools/file-effects.js';
 import { installNeeds, isDependencyInstall, MANIFEST_SKIPS, type Manifest } from '../src/tools/installs.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 
 const REORDER_SKIPS = {
   ...MANIFEST_SKIPS,
@@ -87,6 +88,8 @@ export const copyManifestsFirst: Transform = {
       'A layer is rebuilt when anything it copies changes. With the whole tree copied first, every code ' +
       'change invalidates the install layer and every build reinstalls every dependency.',
     seeds: ['004_6a644e14f3cd586c.txt'],
+    references: [DOCKER_DOCS.orderLayers, DOCKER_DOCS.buildCache],
+    readme: 'Transforms › `copy-manifests-first` and `dockerignore`',
     safety: 'safe',
     modes: ['buildkit', 'portable'],
     example: {
@@ -332,8 +335,8 @@ function plan(
       { start: lastRun.end, end: lastRun.end, text: eol + model.text.slice(copy.start, copy.end) },
     ];
     message =
-      `Copied ${names} before ${quote(installs[0].run)} and moved ${quote(copy)} after ${quote(lastRun)}, ` +
-      'so a source change no longer reinstalls the dependencies';
+      `Copied ${names} before ${quote(installs[0].run)} and moved ${quote(copy)} after ` +
+      `${lastRun === installs[0].run ? 'it' : quote(lastRun)}, so a source change no longer reinstalls the dependencies`;
   } else {
     // Nothing to copy first (the installs read no file, or the file copies them already): move the
     // COPY, with the comment block above it.

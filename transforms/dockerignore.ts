@@ -13,6 +13,7 @@ import { copyArgs } from '../src/dockerfile/copy-args.js';
 import type { Report, Transform } from '../src/core/transform.js';
 import { BuildContext, dockerignore } from '../src/dockerfile/build-context.js';
 import { quote } from '../src/rewrite/edit.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 
 /** Candidate entries: [pattern, is it worth proposing for this context?] */
 const CANDIDATES: [string, (ctx: BuildContext, top: Set<string>, deep: Set<string>) => boolean][] = [
@@ -45,6 +46,8 @@ export const dockerignoreTransform: Transform = {
       'Without .dockerignore every file is sent to the builder and copied: a change to .git or a local ' +
       'node_modules invalidates the COPY layer and all after it, and the image carries them.',
     seeds: ['004_6a644e14f3cd586c.txt'],
+    references: [DOCKER_DOCS.dockerignore, DOCKER_DOCS.smallContext],
+    readme: 'Transforms › `copy-manifests-first` and `dockerignore`',
     safety: 'review',
     modes: ['buildkit', 'portable'],
     example: {

@@ -21,6 +21,7 @@ import { CACHE_LABEL, cacheCleaned, cacheDirsOf, cachesCovered, cachesWritten, t
 import { invocation, invocations } from '../src/tools/command.js';
 import { downloadedFiles } from '../src/tools/download.js';
 import { normalizePath } from '../src/tools/paths.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 
 /** What a cleanup removes: a cache directory, or a file by path (a downloaded archive). */
 type Target = { kind: CacheKind } | { kind: 'file'; path: string };
@@ -138,6 +139,8 @@ export const foldCleanup: Transform = {
       'deletes them: the later layer only hides them behind a whiteout. Cleanup shrinks the image only ' +
       'in the RUN that created the files.',
     seeds: ['000_e7050b95a6c7ffd0.txt', '001_66d9840990a1fa1e.txt'],
+    references: [DOCKER_DOCS.aptGet, DOCKER_DOCS.layers],
+    readme: 'Transforms › `fold-cleanup`',
     skips: FOLD_SKIPS,
     cacheable: true,
     safety: 'safe',

@@ -17,6 +17,7 @@ import {
 import { quote } from '../src/rewrite/edit.js';
 import { familyRoot } from '../src/dockerfile/run-context.js';
 import { runView } from '../src/dockerfile/run-view.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 import {
   GO_BUILDS,
   GO_CACHE_VARIABLES,
@@ -114,6 +115,8 @@ export const goCache: Transform = {
       'Without cache mounts, any change that rebuilds the layer downloads every module and compiles ' +
       'every package again.',
     seeds: ['002_a22975ebf7ef71db.txt'],
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
+    readme: 'Transforms › Cache transforms',
     safety: 'safe',
     modes: ['buildkit'],
     example: {

@@ -10,6 +10,7 @@ import { checkAppendable, contentEnd, continuationIndent, lineBreakOf, quote } f
 import { isAptGet } from '../src/tools/apt.js';
 import { cachesCovered } from '../src/tools/caches.js';
 import { invocation } from '../src/tools/command.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 
 const MERGE_SKIPS = {
   'merge-flags': 'the RUNs have different flags',
@@ -93,6 +94,8 @@ export const mergeAptRuns: Transform = {
       'reuses stale package lists (installs fail or get old versions), and the lists stay in a layer ' +
       'where no later cleanup can remove them.',
     seeds: ['004_6a644e14f3cd586c.txt', '000_e7050b95a6c7ffd0.txt'],
+    references: [DOCKER_DOCS.aptGet],
+    readme: 'Transforms › Cache transforms',
     safety: 'safe',
     modes: ['buildkit', 'portable'],
     example: {

@@ -10,6 +10,7 @@ import { CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } 
 import { existingMounts } from '../src/dockerfile/mounts.js';
 import { cacheCleaned } from '../src/tools/caches.js';
 import { invocation } from '../src/tools/command.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 import {
   NPM_INSTALLS,
   PNPM_INSTALLS,
@@ -63,6 +64,8 @@ export const npmCache: Transform = {
       'Without a cache mount, every rebuild of the install layer downloads the whole dependency tree ' +
       'again; without cleaning, the downloaded tarballs are baked into the image.',
     seeds: ['002_a22975ebf7ef71db.txt'],
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
+    readme: 'Transforms › Cache transforms',
     safety: 'safe',
     modes: ['buildkit', 'portable'],
     example: {

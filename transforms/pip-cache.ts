@@ -32,6 +32,7 @@ import {
 } from '../src/tools/python.js';
 import { insertWordAfter, removeSteps } from '../src/dockerfile/run-view.js';
 import { quote } from '../src/rewrite/edit.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 
 const spec: CacheToolSpec = {
   hint: /\bpip|\buv\b|\bpoetry\b/,
@@ -80,6 +81,8 @@ export const pipCache: Transform = {
       'Without a cache mount, any change that rebuilds the layer downloads every package again. With ' +
       '`--no-cache-dir` missing, the downloaded wheels are also baked into the image.',
     seeds: ['002_a22975ebf7ef71db.txt', '000_e7050b95a6c7ffd0.txt'],
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
+    readme: 'Transforms › Cache transforms',
     safety: 'safe',
     modes: ['buildkit', 'portable'],
     example: {

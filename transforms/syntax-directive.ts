@@ -4,6 +4,7 @@
  * pin the current 1.x frontend; it makes every build fetch that frontend image, so it is opt-in.
  */
 import type { Transform } from '../src/core/transform.js';
+import { DOCKER_DOCS } from '../src/core/references.js';
 
 export const SYNTAX_LINE = '# syntax=docker/dockerfile:1';
 
@@ -19,6 +20,8 @@ export const syntaxDirective: Transform = {
       'Builders older than BuildKit 0.8 (Docker 20.10) embed a frontend without `RUN --mount`; the ' +
       'directive makes them fetch one that has it.',
     seeds: ['002_a22975ebf7ef71db.txt'],
+    references: [DOCKER_DOCS.syntax, DOCKER_DOCS.runMountCache],
+    readme: 'Transforms › Cache transforms',
     safety: 'safe',
     modes: ['buildkit'],
     example: {

@@ -73,6 +73,25 @@ export const OPTIONS: readonly OptionSpec[] = [
     describe: "The build context directory (default: each Dockerfile's directory, or the config's `context`)",
   },
   {
+    name: 'exclude',
+    type: 'string',
+    value: 'PATTERN',
+    multiple: true,
+    describe:
+      'Leave out files and directories matching this .gitignore-style pattern, relative to each directory searched (repeatable)',
+  },
+  {
+    name: 'default-excludes',
+    type: 'boolean',
+    describe:
+      'Leave out vendored and test-data directories (the default); --no-default-excludes to search them too',
+  },
+  {
+    name: 'include-generated',
+    type: 'boolean',
+    describe: 'Also fix files whose header says they are generated (left alone by default)',
+  },
+  {
     name: 'transform',
     type: 'string',
     value: 'FILE',
@@ -103,9 +122,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     name: 'explain',
     type: 'string',
     value: 'ID',
-    describe: 'Explain a transform: what, why, an example, its source',
+    describe: 'Explain a transform: what, why, an example, where to read more',
   },
-  { name: 'verbose', type: 'boolean', describe: 'Also report the candidates left alone, with the reason' },
+  {
+    name: 'verbose',
+    type: 'boolean',
+    describe: "Print each fix's whole message, and the files and candidates left alone, with the reason",
+  },
   { name: 'help', type: 'boolean', describe: 'Show this help' },
   { name: 'version', type: 'boolean', describe: 'Show the version number' },
 ];
@@ -194,9 +217,12 @@ export function helpText(): string {
     'Fix the Dockerfile antipatterns that make images big and rebuilds slow.',
     '',
     'Paths are files, directories or globs (default: the current directory). Directories are',
-    'searched for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile,',
-    'honouring .gitignore and skipping node_modules and .git. Settings come from the nearest',
-    '.dockerfixrc.json, dockerfix.config.json or package.json "dockerfix" key; flags win.',
+    'searched for Dockerfile, Dockerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile and the same',
+    'with Containerfile, in any letter case (in a git work tree: the files git lists; elsewhere',
+    'honouring .gitignore), skipping node_modules and .git. Templates, other kinds of files,',
+    'generated files and vendored or test-data directories are left alone and counted as skipped.',
+    'Settings come from the nearest .dockerfixrc.json, dockerfix.config.json or package.json',
+    '"dockerfix" key; flags win.',
     '',
     'Options:',
   ];

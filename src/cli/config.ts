@@ -8,28 +8,47 @@
  *   "unsafe": false,
  *   "transforms": { "go-cache": false },
  *   "overrides": [{ "files": ["legacy/**"], "mode": "portable", "transforms": { "apt-cache": false } }],
- *   "context": { "services/api/Dockerfile": "services" }
+ *   "context": { "services/api/Dockerfile": "services" },
+ *   "names": ["Dockerfile[0-9]*"],
+ *   "exclude": ["legacy/", "*.gen.Dockerfile"],
+ *   "defaultExcludes": true,
+ *   "includeGenerated": false
  * }
  */
 import path from 'node:path';
 import { lilconfigSync, type LilconfigResult } from 'lilconfig';
-import { createRequire } from 'node:module';
-import type picomatchType from 'picomatch';
 import type { FixOptions } from '../api.js';
 import { InputError } from '../core/text.js';
 import type { Mode } from '../core/transform.js';
+import { ExcludePatterns, picomatch } from './names.js';
 
 export interface ConfigSettings {
   mode?: Mode;
   unsafe?: boolean;
   /** Transform id → on/off. */
   transforms?: Record<string, boolean>;
+  /** Fix files whose header says they are generated. */
+  includeGenerated?: boolean;
 }
 
 export interface DockerfixConfig extends ConfigSettings {
   overrides?: (ConfigSettings & { files: string[] })[];
   /** Dockerfile (relative to the config file) → its build context directory. */
   context?: Record<string, string>;
+  /** More file names (globs, case-insensitive) that directories under this config are searched for. */
+  names?: string[];
+  /** Files and directories to leave alone (.gitignore-style patterns, relative to the config file). */
+  exclude?: string[];
+  /** Leave out vendored and test-data directories (default true). */
+  defaultExcludes?: boolean;
+}
+
+/** How discovery's files are chosen for one file: exclusions, generated files. */
+export interface FileSelection {
+  includeGenerated: boolean;
+  defaultExcludes: boolean;
+  /** The config's `exclude` patterns (relative to the config file's directory), if any. */
+  configExclude: { dir: string; patterns: ExcludePatterns } | null;
 }
 
 export interface LoadedConfig {
@@ -48,13 +67,11 @@ export interface CliSettings {
   addSyntax?: boolean;
   /** `--context DIR`, absolute. */
   contextDir?: string;
+  /** `--include-generated` / `--no-include-generated`. */
+  includeGenerated?: boolean;
+  /** `--no-default-excludes` (false). */
+  defaultExcludes?: boolean;
 }
-
-// picomatch is loaded when a config has overrides, not on every start.
-const require = createRequire(import.meta.url);
-let picomatchFn: typeof picomatchType | null = null;
-const picomatch = (...args: Parameters<typeof picomatchType>) =>
-  (picomatchFn ??= require('picomatch') as typeof picomatchType)(...args);
 
 export class ConfigResolver {
   private readonly explorer = lilconfigSync('dockerfix', { searchPlaces: SEARCH_PLACES });
@@ -64,11 +81,18 @@ export class ConfigResolver {
     this.known = new Set(knownTransforms);
   }
 
+  private readonly excludes = new Map<string, ExcludePatterns>();
+
   /** The config that applies to a file (searched from its directory upward), or null. */
   find(file: string): LoadedConfig | null {
+    return this.findFrom(path.dirname(file));
+  }
+
+  /** The config that applies to the files under a directory, or null. */
+  findFrom(dir: string): LoadedConfig | null {
     let found: LilconfigResult;
     try {
-      found = this.explorer.search(path.dirname(file));
+      found = this.explorer.search(dir);
     } catch (err) {
       throw new InputError(`config: ${(err as Error).message.split('\n')[0]}`, 'config');
     }
@@ -78,7 +102,10 @@ export class ConfigResolver {
   }
 
   /** FixOptions for a file: config base, then matching overrides, then the command line. */
-  optionsFor(file: string, cli: CliSettings): { options: FixOptions; config: LoadedConfig | null } {
+  optionsFor(
+    file: string,
+    cli: CliSettings,
+  ): { options: FixOptions; config: LoadedConfig | null; selection: FileSelection } {
     let contextDir: string | undefined = cli.contextDir;
     let contextOrigin = cli.contextDir !== undefined ? '--context' : undefined;
     const loaded = this.find(file);
@@ -106,7 +133,21 @@ export class ConfigResolver {
       contextDir,
       contextOrigin,
     };
-    return { options, config: loaded };
+    const selection: FileSelection = {
+      includeGenerated: cli.includeGenerated ?? settings.includeGenerated ?? false,
+      defaultExcludes: cli.defaultExcludes ?? loaded?.config.defaultExcludes ?? true,
+      configExclude: loaded?.config.exclude?.length ? this.configExclude(loaded) : null,
+    };
+    return { options, config: loaded, selection };
+  }
+
+  private configExclude(loaded: LoadedConfig): { dir: string; patterns: ExcludePatterns } {
+    let patterns = this.excludes.get(loaded.file);
+    if (!patterns) {
+      patterns = new ExcludePatterns(loaded.config.exclude!, `the config ${loaded.file}`);
+      this.excludes.set(loaded.file, patterns);
+    }
+    return { dir: path.dirname(loaded.file), patterns };
   }
 }
 
@@ -114,6 +155,7 @@ function apply(into: ConfigSettings, from: ConfigSettings): void {
   if (from.mode !== undefined) into.mode = from.mode;
   if (from.unsafe !== undefined) into.unsafe = from.unsafe;
   if (from.transforms) into.transforms = { ...into.transforms, ...from.transforms };
+  if (from.includeGenerated !== undefined) into.includeGenerated = from.includeGenerated;
 }
 
 function validate(raw: unknown, file: string, known: Set<string>): void {
@@ -124,13 +166,15 @@ function validate(raw: unknown, file: string, known: Set<string>): void {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${where} must be an object`);
     const o = v as Record<string, unknown>;
     for (const k of Object.keys(o)) {
-      if (!['mode', 'unsafe', 'transforms', ...extra].includes(k)) fail(`unknown key '${k}' in ${where}`);
+      if (!['mode', 'unsafe', 'transforms', 'includeGenerated', ...extra].includes(k))
+        fail(`unknown key '${k}' in ${where}`);
     }
     if (o.mode !== undefined && o.mode !== 'buildkit' && o.mode !== 'portable') {
       fail(`${where}.mode must be "buildkit" or "portable"`);
     }
-    if (o.unsafe !== undefined && typeof o.unsafe !== 'boolean')
-      fail(`${where}.unsafe must be true or false`);
+    for (const key of ['unsafe', 'includeGenerated']) {
+      if (o[key] !== undefined && typeof o[key] !== 'boolean') fail(`${where}.${key} must be true or false`);
+    }
     if (o.transforms !== undefined) {
       if (typeof o.transforms !== 'object' || o.transforms === null)
         fail(`${where}.transforms must be an object`);
@@ -141,7 +185,14 @@ function validate(raw: unknown, file: string, known: Set<string>): void {
     }
     return o;
   };
-  const top = settings(raw, 'the config', ['overrides', 'context']);
+  const top = settings(raw, 'the config', ['overrides', 'context', 'names', 'exclude', 'defaultExcludes']);
+  for (const key of ['names', 'exclude']) {
+    const v = top[key];
+    if (v !== undefined && !(Array.isArray(v) && v.every((p) => typeof p === 'string' && p !== '')))
+      fail(`${key} must be a list of patterns`);
+  }
+  if (top.defaultExcludes !== undefined && typeof top.defaultExcludes !== 'boolean')
+    fail('defaultExcludes must be true or false');
   if (top.overrides !== undefined) {
     if (!Array.isArray(top.overrides)) fail('overrides must be a list');
     (top.overrides as unknown[]).forEach((o, i) => {

@@ -49,6 +49,8 @@ function checkTransform(t: unknown, where: string): Transform {
       description: meta!.description ?? meta!.title,
       why: meta!.why ?? '',
       seeds: meta!.seeds ?? [],
+      references: meta!.references,
+      readme: meta!.readme,
       safety,
       modes: meta!.modes ?? ['buildkit', 'portable'],
       example: meta!.example ?? { before: '', after: '' },

@@ -1,4 +1,4 @@
-/** Unified diffs and the summary line. */
+/** Unified diffs. */
 import { createRequire } from 'node:module';
 
 // jsdiff is loaded only when diffs are printed (--check and --write never need it): by
@@ -30,17 +30,4 @@ export function newFileDiff(displayPath: string, content: string): string {
 /** A unified diff that `git apply` and `patch -p1` apply (paths prefixed a/ and b/). */
 export function unifiedDiff(displayPath: string, before: string, after: string): string {
   return patch(`a/${displayPath}`, `b/${displayPath}`, before, after);
-}
-
-export interface Totals {
-  files: number;
-  changed: number;
-  unchanged: number;
-  skipped: number;
-  errors: number;
-}
-
-export function summaryLine(t: Totals): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(t.files, 'file')}: ${t.changed} changed, ${t.unchanged} unchanged, ${plural(t.skipped, 'skipped edit')}, ${plural(t.errors, 'error')}`;
 }

@@ -1,17 +1,37 @@
 /**
- * Finding Dockerfiles: explicit files, directories (walked, honouring .gitignore, skipping
- * node_modules and .git) and globs. Symlinks found in a walk are never followed out of the tree.
+ * Finding Dockerfiles: explicit files, directories and globs. In a git work tree a directory's
+ * files are those git lists (tracked ones, even when a .gitignore pattern matches them, and
+ * untracked ones that are not ignored); elsewhere it is walked, honouring .gitignore files.
+ * node_modules and .git are never searched; symlinks found in a directory are never followed out
+ * of it. Each file carries its repository root (the git top level, or the directory searched),
+ * which diffs are relative to.
  */
+import { spawnSync } from 'node:child_process';
 import fsSync, { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { mapLimit } from './map-limit.js';
+import { isDockerfileName, nameSkip, type FileSkip } from './names.js';
 
 export interface FoundFile {
   /** The real path to read and write. */
   path: string;
   /** The path to show (relative to the working directory, with forward slashes). */
   display: string;
+  /**
+   * The repository the file belongs to: its git top level, else the directory searched (for a
+   * file named on the command line, the working directory if the file lies under it, else its
+   * own directory). Diff paths are relative to it; `--format summary` and `markdown` group by it.
+   */
+  root: string;
+  /**
+   * The directory searched (or, for a glob, its leading directories without a wildcard) that found
+   * the file: exclusion patterns are relative to it. Null for a file named on the command line, which is never
+   * excluded and is an error, not a skip, when it is not a Dockerfile.
+   */
+  base: string | null;
+  /** Left alone for its name (a template, another kind of file), decided by discovery. */
+  skip?: FileSkip;
 }
 
 export interface DiscoveryError {
@@ -25,50 +45,84 @@ export interface Discovery {
   errors: DiscoveryError[];
 }
 
-const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-
-/** Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile (not the *.dockerignore files beside them). */
-export function isDockerfileName(name: string): boolean {
-  if (name.endsWith('.dockerignore')) return false;
-  return (
-    name === 'Dockerfile' ||
-    name.startsWith('Dockerfile.') ||
-    name.endsWith('.Dockerfile') ||
-    name.endsWith('.dockerfile') ||
-    name === 'Containerfile' ||
-    name.startsWith('Containerfile.')
-  );
+export interface DiscoveryOptions {
+  /** More Dockerfile names for the files under a searched directory (a config's `names`). */
+  extraNames?: (searchedDir: string) => (name: string) => boolean;
 }
 
-export async function discover(inputs: readonly string[], cwd: string): Promise<Discovery> {
+const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+
+/** The file name test for one searched directory: a found name, and whether its name says to skip it. */
+interface NameRule {
+  matches(name: string): boolean;
+  skip(name: string): FileSkip | undefined;
+}
+
+function nameRule(extra: (name: string) => boolean): NameRule {
+  return {
+    matches: (name) => isDockerfileName(name) || extra(name),
+    // A name the user listed is a Dockerfile, whatever its extension.
+    skip: (name) => (extra(name) ? undefined : (nameSkip(name) ?? undefined)),
+  };
+}
+
+export async function discover(
+  inputs: readonly string[],
+  cwd: string,
+  options: DiscoveryOptions = {},
+): Promise<Discovery> {
   const seen = new Set<string>();
   const files: FoundFile[] = [];
   const errors: DiscoveryError[] = [];
   const display = (p: string) => toDisplay(cwd, p);
   const realDirectory = realDirectories();
-  const add = (real: string, shown: string) => {
-    if (seen.has(real)) return;
-    seen.add(real);
-    files.push({ path: real, display: shown });
+  const gitRoot = gitRoots();
+  const realCwd = (() => {
+    try {
+      return realDirectory(cwd);
+    } catch {
+      return cwd;
+    }
+  })();
+  /** A glob's leading directories without a wildcard (its `vendor` if it starts `vendor/`): exclusions apply below them. */
+  const globBase = (pattern: string) => {
+    const parts = pattern.split('/');
+    const fixed = parts.slice(
+      0,
+      parts.findIndex((p) => /[*?[\]{}()!]/.test(p)),
+    );
+    try {
+      return realDirectory(path.resolve(cwd, fixed.join('/') || '.'));
+    } catch {
+      return realCwd;
+    }
+  };
+  const add = (file: FoundFile) => {
+    if (seen.has(file.path)) return;
+    seen.add(file.path);
+    files.push(file);
+  };
+  /** A named file's repository: its git top level, else the working directory or its own directory. */
+  const namedRoot = (real: string) => {
+    const dir = path.dirname(real);
+    return gitRoot(dir) ?? (isInside(realCwd, real) ? realCwd : dir);
   };
 
   // Named paths are looked up in order (synchronously: each is a system call or two, and an
   // asynchronous round trip per file cost more); patterns are expanded concurrently. The results
   // are applied in the order given, so which name a file is shown under never depends on timing.
   type Step = (() => Promise<void>) | (() => void);
-  const explicitStep = (abs: string, shown: string, linkStat?: fsSync.Stats): Step => {
-    const local: { errors: DiscoveryError[]; files: [string, string][] } = { errors: [], files: [] };
-    addExplicit(
-      abs,
-      shown,
-      (real, sh) => void local.files.push([real, sh]),
-      local.errors,
-      realDirectory,
-      linkStat,
-    );
+  /** A file named on the command line (base null), or matched by a glob (base: its fixed directories). */
+  const fileStep = (abs: string, shown: string, base: string | null, linkStat?: fsSync.Stats): Step => {
+    const local: { errors: DiscoveryError[]; files: FoundFile[] } = { errors: [], files: [] };
+    const real = resolveNamed(abs, shown, local.errors, realDirectory, linkStat);
+    if (real !== null) {
+      const skip = base === null ? undefined : (nameSkip(path.basename(abs)) ?? undefined);
+      local.files.push({ path: real, display: shown, root: namedRoot(real), base, skip });
+    }
     return () => {
       errors.push(...local.errors);
-      for (const [real, sh] of local.files) add(real, sh);
+      for (const f of local.files) add(f);
     };
   };
   const named = inputs.length > 0 ? inputs : ['.'];
@@ -84,8 +138,17 @@ export async function discover(inputs: readonly string[], cwd: string): Promise<
       continue;
     }
     steps[k] = st.isDirectory()
-      ? [() => walk(abs, add, errors, display)]
-      : [explicitStep(abs, display(abs), st)];
+      ? [
+          () =>
+            searchDirectory(abs, {
+              add,
+              errors,
+              display,
+              gitRoot,
+              rule: nameRule(options.extraNames?.(abs) ?? (() => false)),
+            }),
+        ]
+      : [fileStep(abs, display(abs), null, st)];
   }
   await mapLimit(patterns, 32, async ({ index, error }) => {
     const input = named[index];
@@ -111,13 +174,18 @@ export async function discover(inputs: readonly string[], cwd: string): Promise<
             () =>
               void errors.push({ display: input, message: 'no files match this pattern', kind: 'not-found' }),
           ]
-        : matches.sort().map((m) => explicitStep(path.resolve(m), display(m)));
+        : matches.sort().map((m) => fileStep(path.resolve(m), display(m), globBase(input)));
   });
   for (const list of steps) for (const step of list) await step();
   files.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   errors.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   return { files, errors };
 }
+
+const isInside = (dir: string, p: string) => {
+  const rel = path.relative(dir, p);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+};
 
 /** `realpath` of directories, remembered for one discovery. */
 function realDirectories(): (dir: string) => string {
@@ -132,15 +200,35 @@ function realDirectories(): (dir: string) => string {
   };
 }
 
-function addExplicit(
+/**
+ * The git work tree a directory lies in (the nearest ancestor holding `.git`, a directory or, in
+ * submodules and linked work trees, a file), remembered for one discovery; null outside git.
+ */
+function gitRoots(): (dir: string) => string | null {
+  const known = new Map<string, string | null>();
+  const find = (dir: string): string | null => {
+    let root = known.get(dir);
+    if (root !== undefined) return root;
+    if (fsSync.existsSync(path.join(dir, '.git'))) root = dir;
+    else {
+      const parent = path.dirname(dir);
+      root = parent === dir ? null : find(parent);
+    }
+    known.set(dir, root);
+    return root;
+  };
+  return find;
+}
+
+/** The real path of a file named on the command line (followed if it is a symlink), or null and an error. */
+function resolveNamed(
   abs: string,
   shown: string,
-  add: (real: string, shown: string) => void,
   errors: DiscoveryError[],
   realDirectory: (dir: string) => string,
   /** lstat of `abs`, when the caller has it: a regular file needs no second stat. */
   linkStat?: fsSync.Stats,
-): void {
+): string | null {
   // A path named on the command line is what the user asked for: follow it if it is a symlink.
   // A file that is no symlink is its directory's real path plus its name, so the system's
   // realpath (which checks every component: 6 system calls a file in the corpus) runs once per
@@ -153,7 +241,7 @@ function addExplicit(
         : fsSync.realpathSync.native(abs);
   } catch (err) {
     errors.push({ display: shown, message: describeLinkError(err), kind: 'unreadable' });
-    return;
+    return null;
   }
   const st = linkStat && !linkStat.isSymbolicLink() ? linkStat : fsSync.statSync(real);
   if (st.isDirectory()) {
@@ -161,8 +249,63 @@ function addExplicit(
   } else if (!st.isFile()) {
     errors.push({ display: shown, message: 'not a regular file', kind: 'unreadable' });
   } else {
-    add(real, shown);
+    return real;
   }
+  return null;
+}
+
+interface Search {
+  add: (file: FoundFile) => void;
+  errors: DiscoveryError[];
+  display: (p: string) => string;
+  gitRoot: (dir: string) => string | null;
+  rule: NameRule;
+}
+
+/** The Dockerfiles of a directory: as git lists them in a work tree, else by walking it. */
+async function searchDirectory(dir: string, search: Search): Promise<void> {
+  const realDir = await fs.realpath(dir);
+  const root = search.gitRoot(realDir);
+  const listed = root === null ? null : gitListedFiles(realDir);
+  const found = (full: string, name: string) => ({
+    path: full,
+    display: search.display(full),
+    root: root ?? realDir,
+    base: realDir,
+    skip: search.rule.skip(name),
+  });
+  if (listed === null) return walk(realDir, (full, name) => search.add(found(full, name)), search);
+  for (const rel of listed) {
+    const name = rel.slice(rel.lastIndexOf('/') + 1);
+    if (!search.rule.matches(name) || rel.split('/').includes('node_modules')) continue;
+    const full = path.join(realDir, rel);
+    let st: fsSync.Stats;
+    try {
+      st = fsSync.lstatSync(full);
+    } catch {
+      continue; // tracked but absent from the work tree (deleted, sparse checkout)
+    }
+    if (st.isFile()) search.add(found(full, name));
+    else if (st.isSymbolicLink())
+      await addLink(full, realDir, (real) => search.add(found(real, name)), search);
+  }
+}
+
+/**
+ * The files git lists under a directory of a work tree, relative to it: tracked files (even those a
+ * .gitignore pattern matches: git never ignores a tracked file) and untracked files that are not
+ * ignored. Null when git cannot list them (not installed, or it refuses the repository): the
+ * directory is walked instead. No repository setting may run a program here (core.fsmonitor off).
+ */
+function gitListedFiles(dir: string): string[] | null {
+  const r = spawnSync(
+    'git',
+    ['-c', 'core.fsmonitor=false', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    { cwd: dir, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  if (r.status !== 0 || r.error) return null;
+  // Unmerged files are listed once per stage; nested repositories and submodules as `dir/`.
+  return [...new Set(r.stdout.split('\0'))].filter((p) => p !== '' && !p.endsWith('/'));
 }
 
 interface IgnoreLevel {
@@ -170,13 +313,12 @@ interface IgnoreLevel {
   matcher: Ignore;
 }
 
+/** Walk a directory that git cannot list, honouring .gitignore files; a Dockerfile-named directory is no file. */
 async function walk(
-  root: string,
-  add: (real: string, shown: string) => void,
-  errors: DiscoveryError[],
-  display: (p: string) => string,
+  realRoot: string,
+  add: (full: string, name: string) => void,
+  search: Search,
 ): Promise<void> {
-  const realRoot = await fs.realpath(root);
   const levels = await ancestorIgnores(realRoot);
 
   const visit = async (dir: string, levelsHere: IgnoreLevel[]): Promise<void> => {
@@ -184,7 +326,7 @@ async function walk(
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (err) {
-      errors.push({ display: display(dir), message: describeFsError(err), kind: 'unreadable' });
+      search.errors.push({ display: search.display(dir), message: describeFsError(err), kind: 'unreadable' });
       return;
     }
     const own = await readIgnoreFile(dir);
@@ -194,50 +336,44 @@ async function walk(
       if (SKIPPED_DIRS.has(e.name)) continue;
       const full = path.join(dir, e.name);
       if (isIgnored(active, full, e.isDirectory())) continue;
-      if (e.isDirectory()) {
-        if (isDockerfileName(e.name)) {
-          errors.push({
-            display: display(full),
-            message: 'is a directory, not a Dockerfile',
-            kind: 'unreadable',
-          });
-        }
-        await visit(full, active);
-      } else if (e.isFile()) {
-        if (isDockerfileName(e.name)) add(full, display(full));
-      } else if (e.isSymbolicLink() && isDockerfileName(e.name)) {
-        await addLink(full, realRoot, add, errors, display);
-      }
+      if (e.isDirectory()) await visit(full, active);
+      else if (!search.rule.matches(e.name)) continue;
+      else if (e.isFile()) add(full, e.name);
+      else if (e.isSymbolicLink()) await addLink(full, realRoot, (real) => add(real, e.name), search);
     }
   };
   await visit(realRoot, levels);
 }
 
+/** A symlink found in a directory: followed only when its target is a file inside that directory. */
 async function addLink(
   link: string,
   realRoot: string,
-  add: (real: string, shown: string) => void,
-  errors: DiscoveryError[],
-  display: (p: string) => string,
+  add: (real: string) => void,
+  search: Pick<Search, 'errors' | 'display'>,
 ): Promise<void> {
   let real: string;
   try {
     real = await fs.realpath(link);
   } catch (err) {
-    errors.push({ display: display(link), message: describeLinkError(err), kind: 'unreadable' });
+    search.errors.push({
+      display: search.display(link),
+      message: describeLinkError(err),
+      kind: 'unreadable',
+    });
     return;
   }
   const rel = path.relative(realRoot, real);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    errors.push({
-      display: display(link),
+    search.errors.push({
+      display: search.display(link),
       message: `symlink points outside the tree (${real}); not followed`,
       kind: 'outside-tree',
     });
     return;
   }
   const st = await fs.stat(real);
-  if (st.isFile()) add(real, display(real));
+  if (st.isFile()) add(real);
 }
 
 /** .gitignore files from the repository root down to (not including) dir, plus .git/info/exclude. */

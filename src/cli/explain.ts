@@ -1,6 +1,6 @@
 /** `--list-transforms` and `--explain ID`. */
 import { UsageError } from './args.js';
-import type { Transform } from '../core/transform.js';
+import type { Transform, TransformMeta } from '../core/transform.js';
 
 export function listTransforms(all: readonly Transform[]): string {
   const rows = all.map((t) => [t.meta.id, t.meta.safety, t.meta.modes.join(','), t.meta.title]);
@@ -33,8 +33,16 @@ export function explain(all: readonly Transform[], id: string): string {
           .map(([code, what]) => `  ${code}: ${what}`)
           .join('\n')}\n\n`
       : '') +
-    (m.seeds.length > 0 ? `Source: ${m.seeds.join(', ')}\n` : '')
+    readMore(m)
   );
+}
+
+/** Docker's pages and this tool's README section, for a reader who wants more than the summary. */
+function readMore(m: TransformMeta): string {
+  const lines = (m.references ?? []).map((r) => `  ${r.title}\n    ${r.url}`);
+  if (m.readme)
+    lines.push(`  dockerfix README › ${m.readme}\n    README.md, in the repository and in the npm package`);
+  return lines.length > 0 ? `Read more:\n${lines.join('\n')}\n` : '';
 }
 
 function wrap(text: string, width = 96): string {

@@ -6,22 +6,30 @@
  *   one stderr line per fix (`path:line: id: message`).
  * - `json`: one JSON object per file per line (JSON Lines), see `FileReport`.
  * - `sarif`: one SARIF 2.1.0 log for the run, for code-scanning uploads.
- * - `summary`: one line per changed file, then counts per transform.
+ * - `summary`: one line per changed file, a line per repository, then counts per transform.
+ * - `markdown`: a description of each repository's changes for a commit message or pull request.
  */
 import pc from 'picocolors';
-import type { ReportedFix, ReportedSkip } from '../core/engine.js';
+import type { ReportedFix } from '../core/engine.js';
 import type { Action, FileJob, FileOutcome } from './process-file.js';
-import { summaryLine, type Totals } from './diff.js';
+import { countOutcome, newTotals, summaryLine, type Totals } from './totals.js';
 import type { Transform } from '../core/transform.js';
+import type { FileSkip } from './names.js';
+import { toDisplay } from './discover.js';
+import { markdownReport, type RepositoryReport } from './markdown.js';
 
-export type Format = 'diff' | 'json' | 'sarif' | 'summary';
-export const FORMATS: readonly Format[] = ['diff', 'json', 'sarif', 'summary'];
+export type Format = 'diff' | 'json' | 'sarif' | 'summary' | 'markdown';
+export const FORMATS: readonly Format[] = ['diff', 'json', 'sarif', 'summary', 'markdown'];
 
 /** The JSON format's object for one file (one per line on stdout). */
 export interface FileReport {
   /** The path as given or found, relative to the working directory where possible. */
   path: string;
-  status: 'changed' | 'unchanged' | 'error';
+  /** The repository the file belongs to (its git top level, or the directory searched), as shown. */
+  repository: string;
+  status: 'changed' | 'unchanged' | 'skipped' | 'error';
+  /** Why the file was left alone (status `skipped`): generated, excluded, template, not-a-dockerfile. */
+  skip: FileSkip | null;
   /** Whether the change was written (`--write`). */
   written: boolean;
   edits: {
@@ -33,7 +41,7 @@ export interface FileReport {
     applied: boolean;
   }[];
   skips: { transform: string; line: number; reason: string; message: string }[];
-  /** Unified diff of the change, or null. */
+  /** Unified diff of the change (paths relative to the repository), or null. */
   diff: string | null;
   error: string | null;
   /** The build contexts the file was checked against (absolute directories) and where each came from. */
@@ -47,6 +55,8 @@ export interface ReporterOptions {
   color: boolean;
   transforms: readonly Transform[];
   version: string;
+  /** The working directory, against which repositories are shown. */
+  cwd: string;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
 }
@@ -59,39 +69,73 @@ export interface Reporter {
 }
 
 /** The stderr line for one fix: `path:line: id: message` (with the review note when not applied). */
-export function fixLine(display: string, f: ReportedFix, colors = pc.createColors(false)): string {
+/**
+ * The stderr line for one fix: `path:line: id: what` (with the review note when not applied). What
+ * is the message's first clause (what changed, quoting the instruction); its further clauses (what
+ * else was removed, why, what to review) come with `full` (--verbose), and always in JSON, SARIF
+ * and Markdown.
+ */
+export function fixLine(
+  display: string,
+  f: ReportedFix,
+  colors = pc.createColors(false),
+  full = false,
+): string {
   const note = f.applied ? '' : colors.yellow(' (review: not applied without --unsafe)');
-  return `${display}:${f.line}: ${colors.bold(f.transform)}: ${f.message}${note}`;
+  return `${display}:${f.line}: ${colors.bold(f.transform)}: ${full ? f.message : firstClause(f.message)}${note}`;
+}
+
+/** A message up to its first `; ` outside a `code` span. */
+export function firstClause(message: string): string {
+  let code = false;
+  for (let i = 0; i < message.length; i++) {
+    if (message[i] === '`') code = !code;
+    else if (!code && message[i] === ';' && message[i + 1] === ' ') return message.slice(0, i);
+  }
+  return message;
 }
 
 export function createReporter(o: ReporterOptions): Reporter {
   const colors = pc.createColors(o.color);
   const errorLine = (display: string, message: string) =>
     o.stderr(`${colors.red('dockerfix')}: ${display}: ${message}\n`);
-  const notes = (job: FileJob, fixes: ReportedFix[], skips: ReportedSkip[], contexts: FileOutcome['contexts'] = []) => {
-    for (const f of fixes) o.stderr(fixLine(job.display, f, colors) + '\n');
+  /** stderr for people: the file's fixes, its proposals, and (--verbose) what was left alone. */
+  const notes = (job: FileJob, outcome: FileOutcome) => {
+    if (outcome.status === 'skipped') {
+      if (o.verbose) o.stderr(`${job.display}: ${colors.dim('left alone')}: ${outcome.skip!.message}\n`);
+      return;
+    }
+    for (const f of outcome.fixes) o.stderr(fixLine(job.display, f, colors, o.verbose) + '\n');
+    for (const p of outcome.proposedFiles) {
+      o.stderr(
+        `${job.display}: a review fix proposes a new file, ${p}: shown and created only with --unsafe\n`,
+      );
+    }
     if (o.verbose) {
-      for (const c of contexts) {
+      for (const c of outcome.contexts) {
         o.stderr(`${job.display}: ${colors.dim('build context')}: ${c.dir} (${c.origin})\n`);
       }
-      for (const s of skips) {
+      for (const s of outcome.skips) {
         o.stderr(`${job.display}:${s.line}: ${s.transform}: ${colors.dim('skipped')}: ${s.message}\n`);
       }
     }
   };
+  const repository = (job: FileJob) => toDisplay(o.cwd, job.root);
 
   if (o.format === 'json') {
     const line = (r: FileReport) => o.stdout(JSON.stringify(r) + '\n');
     return {
       file(job, outcome) {
         if (outcome.error !== null) errorLine(job.display, outcome.error);
-        line(fileReport(job.display, outcome, o.action));
+        line(fileReport(job.display, repository(job), outcome, o.action));
       },
       pathError(display, message) {
         errorLine(display, message);
         line({
           path: display,
+          repository: '',
           status: 'error',
+          skip: null,
           written: false,
           edits: [],
           skips: [],
@@ -129,16 +173,24 @@ export function createReporter(o: ReporterOptions): Reporter {
     };
   }
 
-  if (o.format === 'summary') {
+  if (o.format === 'summary' || o.format === 'markdown') {
+    const repositories = new RepositoryTally(o.cwd);
     const perTransform = new Map<string, { applied: number; review: number; skipped: number }>();
     const bump = (id: string, key: 'applied' | 'review' | 'skipped') => {
       const c = perTransform.get(id) ?? { applied: 0, review: 0, skipped: 0 };
       c[key]++;
       perTransform.set(id, c);
     };
+    const markdown = o.format === 'markdown';
     return {
       file(job, outcome) {
+        repositories.add(job, outcome);
         if (outcome.error !== null) return errorLine(job.display, outcome.error);
+        if (markdown) return notes(job, outcome);
+        if (outcome.status === 'skipped') {
+          if (o.verbose) o.stdout(`${job.display}: left alone: ${outcome.skip!.message}\n`);
+          return;
+        }
         for (const f of outcome.fixes) bump(f.transform, f.applied ? 'applied' : 'review');
         for (const s of outcome.skips) bump(s.transform, 'skipped');
         if (outcome.fixes.length === 0) return;
@@ -151,14 +203,30 @@ export function createReporter(o: ReporterOptions): Reporter {
       },
       pathError: errorLine,
       finish(totals) {
-        if (perTransform.size > 0) {
-          o.stdout('\ntransform            applied  review  skipped\n');
-          for (const t of o.transforms) {
-            const c = perTransform.get(t.meta.id);
-            if (!c) continue;
-            o.stdout(
-              `${t.meta.id.padEnd(20)} ${String(c.applied).padStart(7)} ${String(c.review).padStart(7)} ${String(c.skipped).padStart(8)}\n`,
-            );
+        if (markdown) {
+          o.stdout(
+            repositories
+              .reports()
+              .map((r) =>
+                markdownReport(r, { transforms: o.transforms, version: o.version, action: o.action }),
+              )
+              .join('\n---\n\n'),
+          );
+        } else {
+          const reports = repositories.reports();
+          if (reports.length > 0) {
+            o.stdout(`\nBy repository:\n`);
+            for (const r of reports) o.stdout(`${r.display}: ${repositoryLine(r.totals)}\n`);
+          }
+          if (perTransform.size > 0) {
+            o.stdout('\ntransform            applied  review  skipped\n');
+            for (const t of o.transforms) {
+              const c = perTransform.get(t.meta.id);
+              if (!c) continue;
+              o.stdout(
+                `${t.meta.id.padEnd(20)} ${String(c.applied).padStart(7)} ${String(c.review).padStart(7)} ${String(c.skipped).padStart(8)}\n`,
+              );
+            }
           }
         }
         o.stderr(summaryLine(totals) + '\n');
@@ -170,20 +238,58 @@ export function createReporter(o: ReporterOptions): Reporter {
   return {
     file(job, outcome) {
       if (outcome.error !== null) return errorLine(job.display, outcome.error);
-      // A dry run also shows files that review fixes propose (written only with --write --unsafe).
       if (o.action === 'dry-run' && outcome.diff) o.stdout(o.color ? colorDiff(outcome.diff) : outcome.diff);
       else if (outcome.status === 'changed' && o.action === 'check') o.stdout(job.display + '\n');
-      notes(job, outcome.fixes, outcome.skips, outcome.contexts);
+      notes(job, outcome);
     },
     pathError: errorLine,
     finish: (totals) => o.stderr(summaryLine(totals) + '\n'),
   };
 }
 
-export function fileReport(display: string, outcome: FileOutcome, action: Action): FileReport {
+/** A repository's line in `--format summary`: its files, then its fixes. */
+function repositoryLine(t: Totals): string {
+  const review =
+    t.reviewFixes > 0
+      ? ` (and ${t.reviewFixes} review fix${t.reviewFixes === 1 ? '' : 'es'} not applied)`
+      : '';
+  return `${summaryLine(t)}; ${t.fixes} fix${t.fixes === 1 ? '' : 'es'}${review}`;
+}
+
+/** Outcomes grouped by repository, in the order repositories are first met (files come sorted). */
+class RepositoryTally {
+  private readonly byRoot = new Map<string, RepositoryReport>();
+
+  constructor(private readonly cwd: string) {}
+
+  add(job: FileJob, outcome: FileOutcome): void {
+    let r = this.byRoot.get(job.root);
+    if (!r) {
+      r = { root: job.root, display: toDisplay(this.cwd, job.root), totals: newTotals(), files: [] };
+      this.byRoot.set(job.root, r);
+    }
+    r.totals.files++;
+    countOutcome(r.totals, outcome);
+    const path = toDisplay(job.root, job.path);
+    r.files.push({ path, outcome });
+  }
+
+  reports(): RepositoryReport[] {
+    return [...this.byRoot.values()];
+  }
+}
+
+export function fileReport(
+  display: string,
+  repository: string,
+  outcome: FileOutcome,
+  action: Action,
+): FileReport {
   return {
     path: display,
+    repository,
     status: outcome.status,
+    skip: outcome.skip,
     written: action === 'write' && outcome.status === 'changed',
     edits: outcome.fixes.map((f) => ({
       transform: f.transform,

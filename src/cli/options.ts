@@ -21,6 +21,8 @@ export interface CliOptions {
   stdin: boolean;
   stdinFilepath: string | null;
   transformModules: string[];
+  /** `--exclude` patterns (relative to each directory searched). */
+  exclude: string[];
 }
 
 const ids = (v: unknown): string[] =>
@@ -52,6 +54,8 @@ export function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
       skip: ids(args.skip),
       addSyntax: args['add-syntax'] === true,
       contextDir: typeof args.context === 'string' ? path.resolve(io.cwd, args.context) : undefined,
+      includeGenerated: args['include-generated'] as boolean | undefined,
+      defaultExcludes: args['default-excludes'] as boolean | undefined,
     },
     verbose: args.verbose === true,
     jobs: typeof args.jobs === 'number' ? args.jobs : null,
@@ -62,5 +66,6 @@ export function parseArgs(argv: string[], io: CliIO): CliOptions | 'done' {
     stdin: args.stdin === true,
     stdinFilepath: typeof args['stdin-filepath'] === 'string' ? args['stdin-filepath'] : null,
     transformModules: (args.transform as string[] | undefined) ?? [],
+    exclude: (args.exclude as string[] | undefined) ?? [],
   };
 }

@@ -1,6 +1,5 @@
 /** A pool worker: fixes the batches of files it is sent, one reply per batch. */
 import { parentPort } from 'node:worker_threads';
-import { readSettled } from './io.js';
 import { processFile } from './process-file.js';
 import { initShellParser } from '../shell/index.js';
 import type { PoolReply, PoolTask } from './pool.js';
@@ -21,14 +20,7 @@ parentPort!.on('message', (task: PoolTask) => {
       for (const { index, job } of task.jobs) {
         outcomes.push({
           index,
-          outcome: await processFile(
-            job,
-            readSettled(job.path),
-            task.action,
-            task.fix,
-            task.wantDiff,
-            runCache,
-          ),
+          outcome: await processFile(job, task.action, task.fix, task.wantDiff, runCache),
         });
       }
       parentPort!.postMessage({ outcomes } satisfies PoolReply);

@@ -1,17 +1,17 @@
 /** A run over files (discover, settle each file's settings, fix, report) and the --stdin run. */
-import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigResolver } from './config.js';
+import { ConfigResolver, type FileSelection } from './config.js';
 import { discover, type FoundFile } from './discover.js';
 import { fixText } from '../api.js';
 import { createReporter, fixLine } from './format.js';
-import { readSettled } from './io.js';
 import type { CliIO } from './output.js';
 import type { CliOptions } from './options.js';
 import { poolSize, runPool } from './pool.js';
-import { processFile, type FileJob, type FileOutcome } from './process-file.js';
+import { generatedSkip, processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { startProgress } from './progress.js';
-import { loadDiff, type Totals } from './diff.js';
+import { loadDiff } from './diff.js';
+import { countOutcome, newTotals, type Totals } from './totals.js';
+import { defaultExclusion, ExcludePatterns, nameMatcher, type FileSkip } from './names.js';
 import { initShellParser } from '../shell/index.js';
 import { decodeDockerfile, InputError } from '../core/text.js';
 import type { Transform } from '../core/transform.js';
@@ -20,7 +20,11 @@ import { builtinTransforms } from '../../transforms/index.js';
 import { packageVersion } from './version.js';
 
 /** --stdin: fix one text and print it (fixed or not) on stdout; explanations on stderr. */
-export async function runStdin(options: CliOptions, io: CliIO, custom: Transform[] | undefined): Promise<number> {
+export async function runStdin(
+  options: CliOptions,
+  io: CliIO,
+  custom: Transform[] | undefined,
+): Promise<number> {
   const display = options.stdinFilepath ?? '<stdin>';
   const filePath = path.resolve(io.cwd, options.stdinFilepath ?? 'Dockerfile');
   const resolver = new ConfigResolver((custom ?? builtinTransforms).map((t) => t.meta.id));
@@ -28,7 +32,14 @@ export async function runStdin(options: CliOptions, io: CliIO, custom: Transform
     const bytes = io.readStdin ? await io.readStdin() : Buffer.alloc(0);
     if (bytes.length === 0) throw new InputError('empty input', 'empty');
     const text = decodeDockerfile(bytes);
-    const { options: fix } = resolver.optionsFor(filePath, options.settings);
+    const { options: fix, selection } = resolver.optionsFor(filePath, options.settings);
+    // An editor gets a generated file back as it was: its generator would undo a fix.
+    const generated = selection.includeGenerated ? null : generatedSkip(text);
+    if (generated) {
+      io.stdout(text);
+      io.stderr(`${display}: left alone: ${generated.message}\n`);
+      return 0;
+    }
     const result = await fixText(text, { ...fix, transforms: custom, filePath });
     io.stdout(result.output);
     for (const f of result.fixes) io.stderr(fixLine(display, f) + '\n');
@@ -46,7 +57,7 @@ export async function run(
   all: readonly Transform[],
   custom: Transform[] | undefined,
 ): Promise<number> {
-  const totals: Totals = { files: 0, changed: 0, unchanged: 0, skipped: 0, errors: 0 };
+  const totals: Totals = newTotals();
   const env = io.env ?? {};
   const color =
     options.color ??
@@ -58,6 +69,7 @@ export async function run(
     color,
     transforms: all,
     version: packageVersion(),
+    cwd: io.cwd,
     stdout: io.stdout,
     stderr: io.stderr,
   });
@@ -67,7 +79,16 @@ export async function run(
   const wantDiff = options.format === 'json' || (options.format === 'diff' && options.action === 'dry-run');
   const shellReady = Promise.all([initShellParser(), wantDiff ? loadDiff() : null]);
   shellReady.catch(() => {}); // awaited below
-  const found = await discover(options.paths, io.cwd);
+  const resolver = new ConfigResolver(all.map((t) => t.meta.id));
+  const found = await discover(options.paths, io.cwd, {
+    extraNames: (dir) => {
+      try {
+        return nameMatcher(resolver.findFrom(dir)?.config.names ?? []);
+      } catch {
+        return () => false; // a bad config is reported with each file under it
+      }
+    },
+  });
   for (const e of found.errors) {
     totals.errors++;
     reporter.pathError(e.display, e.message);
@@ -76,22 +97,20 @@ export async function run(
 
   // Per-file settings: the nearest config file, then the command line. Worked out as each file's
   // turn comes, so that a long run holds no per-file state beyond the file list (flat memory).
-  const resolver = new ConfigResolver(all.map((t) => t.meta.id));
-  // Outside a git repository, build files are looked for under the directory the run was given.
-  const givenDirs = (options.paths.length > 0 ? options.paths : ['.'])
-    .map((p) => path.resolve(io.cwd, p))
-    .filter((p) => {
-      try {
-        return fs.statSync(p).isDirectory();
-      } catch {
-        return false;
-      }
-    })
-    .sort((a, b) => a.length - b.length);
-  const projectRootOf = (file: string) => givenDirs.find((d) => file.startsWith(d + path.sep)) ?? null;
+  const cliExclude = options.exclude.length > 0 ? new ExcludePatterns(options.exclude, '--exclude') : null;
   const jobOf = (f: FoundFile): FileJob | null => {
     try {
-      return { ...f, fix: { ...resolver.optionsFor(f.path, options.settings).options, projectRoot: projectRootOf(f.path) } };
+      const { options: fix, selection } = resolver.optionsFor(f.path, options.settings);
+      return {
+        path: f.path,
+        display: f.display,
+        root: f.root,
+        named: f.base === null,
+        skip: f.skip ?? exclusion(f, selection, cliExclude) ?? undefined,
+        includeGenerated: selection.includeGenerated,
+        // Outside git, the build files that name contexts are looked for in the directory given.
+        fix: { ...fix, projectRoot: f.root },
+      };
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       totals.errors++;
@@ -104,12 +123,7 @@ export async function run(
   const progress = await startProgress(files.length, io.stderrIsTTY === true && !env.CI);
   const emit = (job: FileJob, outcome: FileOutcome) => {
     progress.tick();
-    if (outcome.error !== null) totals.errors++;
-    else {
-      totals.skipped += outcome.skips.length;
-      if (outcome.status === 'changed') totals.changed++;
-      else totals.unchanged++;
-    }
+    countOutcome(totals, outcome);
     progress.around(() => reporter.file(job, outcome));
   };
   const workers = custom ? 1 : (options.jobs ?? poolSize(files.length));
@@ -131,17 +145,7 @@ export async function run(
         progress.tick();
         continue;
       }
-      emit(
-        job,
-        await processFile(
-          job,
-          readSettled(job.path),
-          options.action,
-          { transforms: custom },
-          wantDiff,
-          runCache,
-        ),
-      );
+      emit(job, await processFile(job, options.action, { transforms: custom }, wantDiff, runCache));
     }
   }
   progress.stop();
@@ -150,4 +154,25 @@ export async function run(
   if (totals.errors > 0) return 2;
   if (options.action === 'check' && totals.changed > 0) return 1;
   return 0;
+}
+
+/**
+ * Why a file found in a directory is excluded, or null: a default-excluded directory or an
+ * `--exclude` pattern (both relative to the directory searched), or its config's `exclude`
+ * (relative to the config file). A file named on the command line is never excluded.
+ */
+function exclusion(
+  f: FoundFile,
+  selection: FileSelection,
+  cliExclude: ExcludePatterns | null,
+): FileSkip | null {
+  if (f.base === null) return null;
+  const relative = (from: string) => path.relative(from, f.path).split(path.sep).join('/');
+  const fromBase = relative(f.base);
+  return (
+    (selection.defaultExcludes ? defaultExclusion(fromBase) : null) ??
+    cliExclude?.match(fromBase) ??
+    selection.configExclude?.patterns.match(relative(selection.configExclude.dir)) ??
+    null
+  );
 }

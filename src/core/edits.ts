@@ -78,8 +78,18 @@ export class OffsetMap {
     });
   }
   toOld(offset: number): number {
-    // The last edit starting at or before the offset decides (binary search: files can carry
-    // thousands of edits, and every reported fix asks).
+    const found = this.lastStartingAt(offset);
+    if (found === -1) return offset;
+    const e = this.edits[found];
+    if (offset < e.newEnd) return e.start;
+    return offset + (e.end - e.newEnd);
+  }
+
+  /**
+   * The last edit starting at or before a new-text offset, or -1 (binary search: files can carry
+   * thousands of edits, and every reported fix asks).
+   */
+  private lastStartingAt(offset: number): number {
     let lo = 0;
     let hi = this.edits.length - 1;
     let found = -1;
@@ -90,9 +100,12 @@ export class OffsetMap {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    if (found === -1) return offset;
-    const e = this.edits[found];
-    if (offset < e.newEnd) return e.start;
-    return offset + (e.end - e.newEnd);
+    return found;
+  }
+
+  /** True when the character at this offset of the new text was written by an edit. */
+  isWritten(offset: number): boolean {
+    const found = this.lastStartingAt(offset);
+    return found !== -1 && offset < this.edits[found].newEnd;
   }
 }

@@ -3,7 +3,8 @@
  * changed the text) → repeat until a whole pass changes nothing → verify. The engine knows no
  * transform by name: the caller (the API, the command line) passes them in.
  */
-import { parseDockerfile } from './model.js';
+import { parseDockerfile, type Instruction } from './model.js';
+import { withQuoteOrigin } from './quote.js';
 import { applyEdits, EditSet, OffsetMap, overlaps } from './edits.js';
 import { ignoredRanges, ignoresWholeFile } from './inline-ignores.js';
 import { InputError } from './text.js';
@@ -190,6 +191,16 @@ export function runPipeline(
     return [first, last];
   };
 
+  /** The input's instruction an instruction of the current text was (itself when an edit wrote it). */
+  const inputInstruction = (instr: Instruction): Instruction => {
+    let o = instr.start;
+    for (let i = history.length - 1; i >= 0; i--) {
+      if (history[i].isWritten(o)) return instr;
+      o = history[i].toOld(o);
+    }
+    return instructionStartingAt(inputModel.instructions, o) ?? instr;
+  };
+
   const fixes: ReportedFix[] = [];
   const newFiles = new Map<string, string>();
   // A cacheable transform's result depends only on the text (and this call's context): one that
@@ -210,7 +221,11 @@ export function runPipeline(
         result = last.result;
       } else {
         try {
-          result = runTransform(transform, model, context);
+          // Once the text was rewritten, quotes in its messages show the input's instructions.
+          result =
+            history.length === 0
+              ? runTransform(transform, model, context)
+              : withQuoteOrigin(inputInstruction, () => runTransform(transform, model, context));
         } catch (err) {
           throw new InputError(`internal error in transform ${id}: ${(err as Error).message}`, 'internal');
         }
@@ -313,6 +328,20 @@ export function runPipeline(
     }
   }
   throw new VerifyError('no passes were run', 'verify');
+}
+
+/** The instruction that starts at this offset (instructions are in text order), or null. */
+function instructionStartingAt(instructions: readonly Instruction[], offset: number): Instruction | null {
+  let lo = 0;
+  let hi = instructions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const start = instructions[mid].start;
+    if (start === offset) return instructions[mid];
+    if (start < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return null;
 }
 
 function dedupeSkips(skips: ReportedSkip[]): ReportedSkip[] {

@@ -6,6 +6,7 @@
  */
 import type { DockerfileModel } from './model.js';
 import type { BuildContextSource } from './file-tree.js';
+import type { Reference } from './references.js';
 
 /** `safe` fixes are applied by default; `review` fixes are shown, and applied only with `--unsafe`. */
 export type Safety = 'safe' | 'review';
@@ -93,8 +94,12 @@ export interface TransformMeta<Code extends string = string> {
   description: string;
   /** Why the antipattern is bad. */
   why: string;
-  /** Seed documents it comes from (file names under shared/seeds). */
+  /** Seed documents it comes from (file names under shared/seeds; provenance, not shown to users). */
   seeds: string[];
+  /** Pages to read more (Docker's documentation), printed by `--explain`. */
+  references?: Reference[];
+  /** The README section that documents it, e.g. `Transforms › Cache transforms`. */
+  readme?: string;
   safety: Safety;
   modes: readonly Mode[];
   example: { before: string; after: string };

@@ -12,11 +12,30 @@ import type { BuildContextSource, DirEntry, FileTree } from '../core/file-tree.j
  */
 export type RunCache = Map<string, unknown>;
 
+const CREATED = 'created';
+const TREE = 'tree:';
+
+/**
+ * A file this run created, or in a dry run would have created (a proposed .dockerignore): the
+ * files after it see it as if it were on disk, so that a dry run shows what --write does.
+ */
+export function recordCreatedFile(cache: RunCache, file: string, content: string): void {
+  const created = (cache.get(CREATED) as Map<string, string> | undefined) ?? new Map<string, string>();
+  created.set(file, content);
+  cache.set(CREATED, created);
+  // The directories around it changed: later files read them afresh.
+  for (const key of [...cache.keys()]) if (key.startsWith(TREE)) cache.delete(key);
+}
+
 class DiskTree implements FileTree {
   private readonly lists = new Map<string, readonly DirEntry[] | null>();
   private readonly kinds = new Map<string, 'file' | 'dir' | null>();
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    /** Files created by this run (absolute path → content), seen as if on disk. */
+    private readonly created: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   list(rel: string): readonly DirEntry[] | null {
     let entries = this.lists.get(rel);
@@ -29,12 +48,19 @@ class DiskTree implements FileTree {
       } catch {
         entries = null;
       }
+      const dir = path.join(this.root, rel);
+      for (const file of this.created.keys()) {
+        const name = path.basename(file);
+        if (entries && path.dirname(file) === dir && !entries.some((e) => e.name === name))
+          entries = [...entries, { name, type: 'file' }];
+      }
       this.lists.set(rel, entries);
     }
     return entries;
   }
 
   kind(rel: string): 'file' | 'dir' | null {
+    if (this.created.has(path.join(this.root, rel))) return 'file';
     let k = this.kinds.get(rel);
     if (k === undefined) {
       try {
@@ -49,6 +75,8 @@ class DiskTree implements FileTree {
   }
 
   read(rel: string): string | null {
+    const created = this.created.get(path.join(this.root, rel));
+    if (created !== undefined) return created;
     try {
       return fs.readFileSync(path.join(this.root, rel), 'utf8');
     } catch {
@@ -59,10 +87,10 @@ class DiskTree implements FileTree {
 
 /** The tree of a directory, shared through the run cache. */
 export function diskFileTree(dir: string, cache: RunCache | null = null): FileTree & { root: string } {
-  const key = `tree:${dir}`;
+  const key = TREE + dir;
   const known = cache?.get(key) as DiskTree | undefined;
   if (known) return known;
-  const tree = new DiskTree(dir);
+  const tree = new DiskTree(dir, cache?.get(CREATED) as Map<string, string> | undefined);
   cache?.set(key, tree);
   return tree;
 }
@@ -88,8 +116,8 @@ export function openBuildContext(
     if (own && fs.existsSync(own)) {
       ignoreFile = { path: own, content: fs.readFileSync(own, 'utf8') };
     } else if (entries.some((e) => e.name === '.dockerignore')) {
-      const shared = path.join(resolved, '.dockerignore');
-      if (fs.existsSync(shared)) ignoreFile = { path: shared, content: fs.readFileSync(shared, 'utf8') };
+      const content = files.read('.dockerignore');
+      if (content !== null) ignoreFile = { path: path.join(resolved, '.dockerignore'), content };
     }
   } catch {
     return null;

@@ -3,6 +3,9 @@ import { commentBlockStart, type DockerfileModel, type Instruction } from '../co
 import { leadingWhitespace } from '../core/text.js';
 import { skip, type Skip, type TextEdit } from '../core/transform.js';
 import type { ShellScript } from '../shell/index.js';
+import { quote } from '../core/quote.js';
+
+export { quote };
 
 /**
  * Remove an instruction with the comment block directly above it. Blank lines do not pile up:
@@ -71,23 +74,6 @@ export function appendedCommands(
   const indent = continuationIndent(model, instr);
   const eol = lineBreakOf(model, instr);
   return parts.map((p) => ` ${model.escape}${eol}${indent}&& ${p}`).join('');
-}
-
-/** A short quote of an instruction for messages: `RUN apt-get update && apt-get …`. */
-export function quote(instr: Instruction, max = 48): string {
-  // One linear pass (a regex over long runs of blanks can backtrack quadratically): line
-  // continuations and runs of whitespace become one space, and reading stops past `max`.
-  let out = '';
-  const t = instr.text;
-  for (let i = 0; i < t.length && out.length <= max; i++) {
-    let c = t[i];
-    if ((c === '\\' || c === '`') && (t[i + 1] === '\n' || (t[i + 1] === '\r' && t[i + 2] === '\n'))) c = ' ';
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      if (!out.endsWith(' ')) out += ' ';
-    } else out += c;
-  }
-  out = out.trim();
-  return '`' + (out.length > max ? out.slice(0, max - 1) + '…' : out) + '`';
 }
 
 /** Can commands be appended to this RUN with `&&` without changing what it already does? */

@@ -3,6 +3,7 @@
  * script the plain reader declines, and the reference the plain reader is checked against.
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Node, Parser as TSParser } from 'web-tree-sitter';
 import type { CompoundCommand, Connector, Pipeline, ShellScript, SimpleCommand, Step, Unit, Word } from './types.js';
 
@@ -16,7 +17,7 @@ export function loadTreeSitter(): Promise<void> {
     const { Parser, Language } = await import('web-tree-sitter');
     const require = createRequire(import.meta.url);
     await Parser.init();
-    const bash = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    const bash = await loadGrammar(Language, require);
     const p = new Parser();
     p.setLanguage(bash);
     // No warm-up parse: most scripts never reach tree-sitter (see plain.ts), and its first
@@ -25,6 +26,27 @@ export function loadTreeSitter(): Promise<void> {
     parser = p;
   })();
   return initializing;
+}
+
+/**
+ * Where the bash grammar's WebAssembly may be, from this module: `dist/grammar/` of this package
+ * (the build copies it there, and the npm package ships it) as seen from dist/bundle, dist/src/shell
+ * and src/shell (the tests); last, the tree-sitter-bash development dependency.
+ */
+const GRAMMAR_PLACES = ['../grammar/', '../../grammar/', '../../dist/grammar/'];
+
+async function loadGrammar(
+  Language: typeof import('web-tree-sitter').Language,
+  require: NodeRequire,
+): Promise<import('web-tree-sitter').Language> {
+  for (const place of GRAMMAR_PLACES) {
+    try {
+      return await Language.load(fileURLToPath(new URL(place + 'tree-sitter-bash.wasm', import.meta.url)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
 }
 
 export function isTreeSitterReady(): boolean {
