@@ -162,6 +162,8 @@ async function main(): Promise<void> {
     const found = await discover([root], root);
     const runCache: RunCache = new Map();
     for (const f of found.files) {
+      // Templates and other kinds of files that discovery leaves alone by their name.
+      if (f.skip) continue;
       dockerfiles++;
       const display = `${repo}/${path.relative(root, f.path)}`;
       let text: string;
