@@ -18,6 +18,7 @@ import { appendedCommands, checkAppendable, contentEnd, quote } from '../src/rew
 import { CACHE_SKIPS, planMounts, type CacheSkipCode, type PlannedRun } from '../src/rewrite/cache-mounts.js';
 import { existingMounts, frontendProblem } from '../src/dockerfile/mounts.js';
 import {
+  APT_ARCHIVES_DIR,
   APT_CACHE_DIR,
   APT_LISTS_DIR,
   APT_STATE_DIR,
@@ -33,7 +34,7 @@ import { invocation, type Invocation } from '../src/tools/command.js';
 import { familyRoot, runContext, stageChain } from '../src/dockerfile/run-context.js';
 import { reaches, rmOptions, runPathsOf, RunPaths } from '../src/dockerfile/run-paths.js';
 import { insertWordsAfter, runView, type RunView } from '../src/dockerfile/run-view.js';
-import { stagesBuiltOn } from '../src/dockerfile/later-uses.js';
+import { laterUse, stagesBuiltOn } from '../src/dockerfile/later-uses.js';
 import { commandBase } from '../src/shell/index.js';
 import { DOCKER_DOCS } from '../src/core/references.js';
 
@@ -73,7 +74,9 @@ function listsAfter(model: DockerfileModel, view: RunView): 'kept' | 'removed' |
   for (const { command } of view.commands) {
     const inv = invocation(command);
     if (!inv) continue;
-    if (aptSubcommand(inv) === 'update') state = 'kept';
+    const sub = aptSubcommand(inv);
+    if (sub === 'update') state = 'kept';
+    else if (sub === 'dist-clean') state = 'removed';
     else if (inv.name === 'rm' && rmOptions(command).recursive) {
       for (const w of rmOptions(command).operands) {
         const r = reaches(paths.resolve(w, command.start), APT_LISTS_DIR);
@@ -266,7 +269,7 @@ function buildkit(model: DockerfileModel, r: AptRun, report: Report<AptSkipCode>
         command: r.invs[0].command,
         inv: r.invs[0],
         caches: [
-          { label: 'the apt package lists', target: APT_LISTS_DIR, sharing: 'locked' },
+          { label: 'the apt package lists', target: APT_LISTS_DIR, sharing: 'locked', cleanedBy: 'apt-lists' },
           { label: 'the apt package cache', target: APT_CACHE_DIR, sharing: 'locked', content: KEPT_ARCHIVES_DIR },
         ],
         disablingWords: [],
@@ -278,7 +281,17 @@ function buildkit(model: DockerfileModel, r: AptRun, report: Report<AptSkipCode>
   if (isSkip(outcome)) return report.skip(outcome.code as CacheSkipCode, outcome.message, instr.start);
   // Downloaded packages go to a directory of the cache that docker-clean does not empty.
   const downloading = r.invs.filter((inv) => downloadsPackages(inv) && !setsArchivesDir(inv));
-  for (const inv of downloading) outcome.edits.push(insertWordsAfter(r.view, inv.command, null, KEEP_ARCHIVES_OPTIONS));
+  if (downloading.length > 0) {
+    const after = Math.min(...downloading.map((inv) => inv.command.start));
+    const reader = laterUse(model, instr, APT_ARCHIVES_DIR, { after, sameRunOnly: true });
+    if (reader)
+      return report.skip(
+        'read-later',
+        `the RUN reads \`${reader.what}\` after apt downloads packages, which would be kept elsewhere in the cache`,
+        instr.start,
+      );
+  }
+  for (const inv of downloading) outcome.edits.push(insertWordsAfter(r.view, inv.command, inv.nameWord, KEEP_ARCHIVES_OPTIONS));
   if (downloading.length > 0)
     outcome.message += `; apt keeps the packages it downloads in ${KEPT_ARCHIVES_DIR} of the cache (options on the command line; apt's configuration is unchanged)`;
   if (consumers) {

@@ -7,7 +7,7 @@ import type { DockerfileModel, Instruction } from '../src/core/model.js';
 import { soleCommand, type ShellScript } from '../src/shell/index.js';
 import { skip, type Skip, type Transform } from '../src/core/transform.js';
 import { checkAppendable, contentEnd, continuationIndent, lineBreakOf, quote } from '../src/rewrite/edit.js';
-import { isAptGet } from '../src/tools/apt.js';
+import { aptSubcommand, isAptGet } from '../src/tools/apt.js';
 import { cachesCovered } from '../src/tools/caches.js';
 import { invocation } from '../src/tools/command.js';
 import { DOCKER_DOCS } from '../src/core/references.js';
@@ -41,6 +41,14 @@ function aptOnly(script: ShellScript): boolean {
           cachesCovered(p).length > 0,
       )
     );
+  });
+}
+
+/** The script runs `apt-get update`. */
+function fetchesLists(script: ShellScript): boolean {
+  return script.allCommands.some(({ command }) => {
+    const inv = invocation(command);
+    return inv !== null && aptSubcommand(inv) === 'update';
   });
 }
 
@@ -125,7 +133,9 @@ export const mergeAptRuns: Transform = {
             ? ' && '
             : ` ${model.escape}${lineBreakOf(model, a)}${continuationIndent(model, a)}&& `;
         report.fix({
-          message: `Merged ${quote(b)} into ${quote(a)}: the package lists are fetched and used in one layer`,
+          message: fetchesLists(sa) || fetchesLists(sb)
+            ? `Merged ${quote(b)} into ${quote(a)}: the package lists are fetched and used in one layer`
+            : `Merged ${quote(b)} into ${quote(a)}: one apt layer instead of two`,
           safety: 'safe',
           edits: [{ start, end: b.argsStart, text: joiner }],
           at: b.start,

@@ -16,7 +16,8 @@ export interface BaseImageFacts {
 const ROOT: BaseImageFacts = { user: { root: true }, env: {} };
 const rootWith = (env: Record<string, string>): BaseImageFacts => ({ user: { root: true }, env });
 
-/** Official images (Docker Hub `library/`) and families whose defaults are documented. */
+/** Official images (Docker Hub `library/`) and families whose defaults are documented (haproxy and
+ * jetty build as their own users: left out, so unknown). */
 const OFFICIAL: Record<string, BaseImageFacts> = {
   alpine: ROOT,
   debian: ROOT,
@@ -60,7 +61,6 @@ const OFFICIAL: Record<string, BaseImageFacts> = {
   mono: ROOT,
   nginx: ROOT,
   httpd: ROOT,
-  haproxy: ROOT,
   redis: ROOT,
   postgres: ROOT,
   mysql: ROOT,
@@ -68,7 +68,6 @@ const OFFICIAL: Record<string, BaseImageFacts> = {
   mongo: ROOT,
   docker: ROOT,
   tomcat: ROOT,
-  jetty: ROOT,
   wordpress: ROOT,
   drupal: ROOT,
   nextcloud: ROOT,

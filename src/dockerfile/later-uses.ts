@@ -122,8 +122,10 @@ function useInRun(
       continue;
     }
     for (const w of command.args) {
-      if (!pathLike(w)) continue;
-      const p = paths.resolve(w, command.start);
+      // A path, or one joined to an option (`-I/go/pkg/mod/…`, `--proto_path=/go/pkg/mod`).
+      const joined = /^-{1,2}[A-Za-z][\w-]*=?([~/$].*)$/.exec(w.raw);
+      if (!pathLike(w) && !joined) continue;
+      const p = joined ? paths.resolve(joined[1], command.start) : paths.resolve(w, command.start);
       if (p !== null && isUnder(p, dir)) return { instr: run, kind: 'reads', what: w.raw };
     }
   }

@@ -28,6 +28,8 @@ export interface RunContext {
   base: { image: string | null; facts: BaseImageFacts | null };
   /** The user is known: the file sets it (USER), or the base image is one whose user is known. */
   userKnown: boolean;
+  /** HOME is known: the file sets it (ENV HOME), or the base image is known (an unknown one may set it). */
+  homeKnown: boolean;
   /**
    * Build arguments in scope with their defaults (null without one). They can be overridden at
    * build time: read them only where a default is as good as a value (names of files to remove).
@@ -142,7 +144,7 @@ function snapshot(state: State, baseImage: string, base: RunContext['base']): Ru
   state.shared = true;
   const { env, args, argDefaults } = state;
   const spec = state.userSpec;
-  const common = { env, args, argDefaults, baseImage, base };
+  const common = { env, args, argDefaults, baseImage, base, homeKnown: base.facts !== null || env.has('HOME') };
   if (spec === null) {
     const u = base.facts?.user;
     if (u && !u.root) {

@@ -17,7 +17,7 @@ import {
   readsCacheOffline,
   type CacheKind,
 } from '../tools/caches.js';
-import { invocation, type Invocation } from '../tools/command.js';
+import { argWord, invocation, type Invocation } from '../tools/command.js';
 import { normalizePath } from '../tools/paths.js';
 import { homeOf, stageChain, type CachePath, type RunContext, runContext } from '../dockerfile/run-context.js';
 import { laterUse, stagesBuiltOn } from '../dockerfile/later-uses.js';
@@ -138,7 +138,26 @@ export function cacheRemovals(
     const step = topLevel.get(command);
     const cleaned = cacheCleaned(inv);
     if (cleaned && kinds.includes(cleaned)) {
+      // A tool's own cleanup may remove the cache directory itself (yarn 1 does): it goes, or no mount.
       if (step) out.steps.push(step);
+      else
+        fail(
+          'cleanup-not-separable',
+          `\`${oneLine(view, command)}\` empties the cache where it cannot be taken out (inside a compound command, with a redirection or an assignment)`,
+        );
+      continue;
+    }
+    // `rmdir` and `find … -delete` remove directories too: the mount point is busy.
+    if (inv.name === 'rmdir' || (inv.name === 'find' && inv.args.some((a) => a === '-delete' || a === '-exec' || a === '-execdir'))) {
+      const starts = inv.name === 'rmdir' ? command.args.filter((w) => !(w.value ?? '').startsWith('-')) : findStartWords(inv);
+      for (const w of starts) {
+        const p = paths.resolve(w, command.start);
+        for (const c of caches) {
+          const r = reaches(p, c.target);
+          if (r === 'itself' || r === 'parent' || r === 'unknown')
+            fail('removes-mount-point', `\`${oneLine(view, command)}\` may remove ${c.target}, where the cache would be mounted`);
+        }
+      }
       continue;
     }
     const removedDirs = cacheDirsRemovedBy(inv, ctx);
@@ -193,6 +212,17 @@ export function cacheRemovals(
     }
   }
   return out;
+}
+
+/** The start paths of a `find` (the words before its expression). */
+function findStartWords(inv: Invocation): Word[] {
+  const words: Word[] = [];
+  for (let i = 0; i < inv.args.length; i++) {
+    const a = inv.args[i];
+    if (a !== null && (a.startsWith('-') || a === '(' || a === '!')) break;
+    words.push(argWord(inv, i));
+  }
+  return words;
 }
 
 function oneLine(view: RunView, command: SimpleCommand): string {
@@ -350,10 +380,11 @@ export function planMounts(
       at: instr.start,
     };
   }
-  if (!ctx.userKnown && homeBased) {
+  if ((!ctx.userKnown || !ctx.homeKnown) && homeBased) {
     const image = ctx.base.image ?? ctx.baseImage;
+    const unknown = ctx.userKnown ? 'sets no HOME' : 'sets no USER';
     return {
-      message: `${message}; review: the file sets no USER and \`${image}\` is not an image whose user is known; built as another user, the cache is elsewhere`,
+      message: `${message}; review: the file ${unknown} and \`${image}\` is not an image whose user and HOME are known; with another, the cache is elsewhere`,
       safety: 'review',
       edits,
       at: instr.start,

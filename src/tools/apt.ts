@@ -57,14 +57,16 @@ export function aptCachesWritten(inv: Invocation): CacheKind[] | null {
   return out;
 }
 
-/** `apt-get clean`/`autoclean` empty the package cache. */
+/** `apt-get clean`/`autoclean` empty the package cache; `dist-clean` (apt 2.7+) the lists too. */
 export function aptCacheCleaned(inv: Invocation): CacheKind | null {
   const sub = aptSubcommand(inv);
+  if (sub === 'dist-clean') return 'apt-lists';
   return sub === 'clean' || sub === 'autoclean' ? 'apt-cache' : null;
 }
 
 /** apt's package cache; its archives subdirectory is where downloaded packages go by default. */
 export const APT_CACHE_DIR = '/var/cache/apt';
+export const APT_ARCHIVES_DIR = '/var/cache/apt/archives';
 /** The package lists `apt-get update` fetches. apt's state beside them (/var/lib/apt/extended_states:
  * which packages were installed automatically) is part of the image, never of a cache. */
 export const APT_LISTS_DIR = '/var/lib/apt/lists';

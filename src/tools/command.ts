@@ -4,22 +4,70 @@
  */
 import { commandBase, type ShellScript, type SimpleCommand, type Word } from '../shell/index.js';
 
-/** A command with a leading `sudo` removed: the command that actually runs. */
+/**
+ * A command with the commands that only run it removed (`sudo`, `env A=1`, `xargs`, `nice`,
+ * `timeout 60`, `eatmydata`, …): the command that actually runs.
+ */
 export interface Invocation {
   name: string;
   /** Literal argument values (null where dynamic). */
   args: (string | null)[];
   command: SimpleCommand;
+  /** The word that names it when a wrapper runs it (`apt-get` in `xargs apt-get …`), else null. */
+  nameWord: Word | null;
 }
+
+/** Commands that run the command after their options: options taking a value, and leading operands. */
+const WRAPPERS: Record<string, { withValue: ReadonlySet<string>; operands?: number; assignments?: boolean }> = {
+  sudo: { withValue: new Set() },
+  env: { withValue: new Set(['-u', '--unset', '-C', '--chdir', '-S', '--split-string']), assignments: true },
+  xargs: {
+    withValue: new Set(['-a', '--arg-file', '-d', '--delimiter', '-E', '-I', '-L', '--max-lines', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars']),
+  },
+  nice: { withValue: new Set(['-n', '--adjustment']) },
+  ionice: { withValue: new Set(['-c', '--class', '-n', '--classdata', '-p', '-P', '-u']) },
+  timeout: { withValue: new Set(['-s', '--signal', '-k', '--kill-after']), operands: 1 },
+  stdbuf: { withValue: new Set(['-i', '-o', '-e']) },
+  nohup: { withValue: new Set() },
+  eatmydata: { withValue: new Set() },
+  command: { withValue: new Set() },
+  exec: { withValue: new Set(['-a']) },
+  time: { withValue: new Set(['-f', '--format', '-o', '--output']) },
+};
 
 export function invocation(command: SimpleCommand): Invocation | null {
   let name = commandBase(command.name);
   let args = command.args.map((a) => a.value);
-  while (name === 'sudo' && args.length > 0 && args[0] !== null && !args[0].startsWith('-')) {
-    name = commandBase(args[0]);
-    args = args.slice(1);
+  let nameWord: Word | null = null;
+  for (let depth = 0; name !== null && depth < 4; depth++) {
+    const wrapper = WRAPPERS[name];
+    if (!wrapper) break;
+    // `sudo -u app cmd` keeps sudo: the options say who runs it, which callers must see.
+    if (name === 'sudo' && (args[0] === null || args[0]?.startsWith('-'))) break;
+    let i = 0;
+    let operands = wrapper.operands ?? 0;
+    while (i < args.length) {
+      const a = args[i];
+      if (a === null) break;
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if (a.startsWith('-') && a !== '-') {
+        i += wrapper.withValue.has(a) ? 2 : 1;
+      } else if (wrapper.assignments && /^[A-Za-z_]\w*=/.test(a)) {
+        i++;
+      } else if (operands > 0) {
+        operands--;
+        i++;
+      } else break;
+    }
+    if (i >= args.length || args[i] === null) break;
+    nameWord = command.args[command.args.length - args.length + i];
+    name = commandBase(args[i]);
+    args = args.slice(i + 1);
   }
-  return name === null ? null : { name, args, command };
+  return name === null ? null : { name, args, command, nameWord };
 }
 
 export function invocations(script: ShellScript): Invocation[] {
