@@ -1,19 +1,32 @@
 /**
  * apk-cache: `apk update && apk add …` leaves the package index (and, where caching is set up,
- * the packages) in the layer. `apk add --no-cache` fetches a fresh index into a temporary place
- * and keeps nothing, which is what Alpine images should do in both modes (a BuildKit cache mount
- * for apk needs `/etc/apk/cache` set up first, so the simple fix is the better one here).
+ * the packages) in the layer, and every rebuild downloads every package again. buildkit mode, on
+ * an Alpine release whose apk takes `--cache-dir` (3.8+, known from the base image): a cache mount
+ * on /var/cache/apk and `--cache-dir /var/cache/apk -U` on each `apk add`, so apk keeps the
+ * packages there for that command (no /etc/apk/cache link in the image) and fetches a fresh index.
+ * Elsewhere, and in portable mode: `apk add --no-cache`, which fetches a fresh index into a
+ * temporary place and keeps nothing.
  */
 import { soleCommand } from '../src/shell/index.js';
 import type { TextEdit, Transform } from '../src/core/transform.js';
-import { cacheRemovals, findRuns, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { cacheRemovals, CACHE_SKIPS, findRuns, planMounts, type CacheToolSpec, type PlannedRun } from '../src/rewrite/cache-mounts.js';
+import { alpineRelease } from '../src/dockerfile/base-images.js';
 import { laterUse } from '../src/dockerfile/later-uses.js';
 import { quote } from '../src/rewrite/edit.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
-import { APK_CACHE_DIR, APK_INSTALLS, apkSubcommandIndex, isApkUpdateOnly } from '../src/tools/apk.js';
+import {
+  APK_CACHE_DIR,
+  APK_INSTALLS,
+  APK_KEEP_OPTIONS,
+  apkCacheMountable,
+  apkSubcommandIndex,
+  isApkUpdateOnly,
+} from '../src/tools/apk.js';
 import { argWord, invocation } from '../src/tools/command.js';
-import { insertWordAfter, removeSteps } from '../src/dockerfile/run-view.js';
+import { insertWordAfter, insertWordsAfter, removeSteps } from '../src/dockerfile/run-view.js';
 import { DOCKER_DOCS } from '../src/core/references.js';
+import type { DockerfileModel } from '../src/core/model.js';
+import { isSkip, type Report } from '../src/core/transform.js';
 
 const spec: CacheToolSpec = {
   hint: /\bapk\b/,
@@ -25,13 +38,31 @@ const spec: CacheToolSpec = {
   },
 };
 
-export const apkCache: Transform<'later-removal-fails' | 'read-later' | 'cleanup-not-separable'> = {
+const APK_SKIPS = {
+  ...CACHE_SKIPS,
+  'later-removal-fails':
+    'a later `rm` without -f removes files from /var/cache/apk, and fails once nothing is cached there',
+  'read-later': 'a later command reads /var/cache/apk, which would then be empty',
+  'cleanup-not-separable': 'a cleanup of /var/cache/apk that would fail cannot be taken out of its RUN',
+} as const;
+type ApkSkipCode = keyof typeof APK_SKIPS;
+
+/** Can this RUN's apk keep its packages in a cache mount (known Alpine 3.8+)? */
+const mountable = (run: PlannedRun): boolean =>
+  run.ctx.base.image !== null && apkCacheMountable(alpineRelease(run.ctx.base.image));
+
+export const apkCache: Transform<ApkSkipCode> = {
   meta: {
     id: 'apk-cache',
-    title: 'Install Alpine packages with apk add --no-cache',
+    title: 'Cache Alpine packages across builds (apk add with a cache mount), or install with --no-cache',
     description:
-      'Adds `--no-cache` to `apk add` and `apk upgrade`, and removes an `apk update` in the same RUN ' +
-      'that `--no-cache` makes unnecessary. Left alone when the RUN mounts or sets up an apk cache.',
+      'buildkit mode, on a base image known to be Alpine 3.8 or later: adds ' +
+      '`--mount=type=cache,target=/var/cache/apk,sharing=locked` to every RUN that runs `apk add` or ' +
+      '`apk upgrade`, gives those commands `--cache-dir /var/cache/apk -U` (apk keeps the packages in ' +
+      'the mount for that command only, and fetches a fresh index), and removes `--no-cache` and ' +
+      '`rm -rf /var/cache/apk/*` there. Elsewhere, and in portable mode: adds `--no-cache` to `apk add` ' +
+      'and `apk upgrade`, and removes an `apk update` in the same RUN that `--no-cache` makes ' +
+      'unnecessary. Left alone when the RUN mounts or sets up an apk cache.',
     why:
       '`apk update` writes the package index (a few MB per repository) into the layer, where a later ' +
       'RUN cannot remove it; `--no-cache` fetches the index to a temporary place and keeps nothing.',
@@ -44,21 +75,20 @@ export const apkCache: Transform<'later-removal-fails' | 'read-later' | 'cleanup
       before: 'RUN apk update && apk add curl\n',
       after: 'RUN apk add --no-cache curl\n',
     },
-    skips: {
-      'later-removal-fails':
-        'a later `rm` without -f removes files from /var/cache/apk, and fails once nothing is cached there',
-      'read-later': 'a later command reads /var/cache/apk, which would then be empty',
-      'cleanup-not-separable': 'a cleanup of /var/cache/apk that would fail cannot be taken out of its RUN',
-    },
+    skips: APK_SKIPS,
     cacheable: true,
   },
-  run(model, _context, report) {
+  run(model, context, report) {
     for (const run of findRuns(model, spec)) {
       const instr = run.view.instr;
       // Someone set up apk caching on purpose: /etc/apk/cache, or a cache mount.
       if (/\/etc\/apk\/cache|\/var\/cache\/apk/.test(instr.text) && existingMounts(instr).length > 0)
         continue;
       if (/\/etc\/apk\/cache/.test(model.text)) continue;
+      if (context.mode === 'buildkit' && mountable(run)) {
+        buildkit(model, run, report);
+        continue;
+      }
       const edits: TextEdit[] = [];
       for (const use of run.uses) {
         if (use.inv.args.some((a) => a === '--no-cache')) continue;
@@ -113,3 +143,38 @@ export const apkCache: Transform<'later-removal-fails' | 'read-later' | 'cleanup
     }
   },
 };
+
+/** A cache mount on /var/cache/apk, with the options that make each install keep its packages there. */
+function buildkit(model: DockerfileModel, run: PlannedRun, report: Report<ApkSkipCode>): void {
+  const instr = run.view.instr;
+  const planned: PlannedRun = {
+    ...run,
+    uses: run.uses.map((u) => ({
+      ...u,
+      caches: [{ label: 'the apk cache', target: APK_CACHE_DIR, sharing: 'locked', cleanedBy: 'apk-cache' }],
+      disablingWords: u.inv.command.args.filter((w) => w.value === '--no-cache'),
+    })),
+  };
+  const outcome = planMounts(model, planned, { systemCache: true });
+  if (outcome === null) return;
+  if (isSkip(outcome)) return report.skip(outcome.code as ApkSkipCode, outcome.message, instr.start);
+  const added = new Set<string>();
+  // The index needs fetching once per RUN: by `apk update`, or by the first install's `-U`.
+  let fresh = false;
+  for (const { command } of run.view.commands) {
+    const inv = invocation(command);
+    if (!inv) continue;
+    if (isApkUpdateOnly(inv) || inv.args.includes('-U') || inv.args.includes('--update-cache')) fresh = true;
+    const use = planned.uses.find((u) => u.command === command);
+    if (!use) continue;
+    if (!use.inv.args.includes('--cache-dir')) {
+      const options = fresh ? APK_KEEP_OPTIONS.filter((o) => o !== '-U') : APK_KEEP_OPTIONS;
+      outcome.edits.push(insertWordsAfter(run.view, use.command, null, options));
+      added.add('`' + options.join(' ') + '`');
+    }
+    fresh = true;
+  }
+  if (added.size > 0)
+    outcome.message += `; ${[...added].join(' and ')} make apk keep the packages there for that command (no /etc/apk/cache in the image), \`-U\` fetching a fresh index once per RUN`;
+  report.fix(outcome);
+}

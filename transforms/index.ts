@@ -9,6 +9,7 @@ import { goCache } from './go-cache.js';
 import { mergeAptRuns } from './merge-apt-runs.js';
 import { npmCache } from './npm-cache.js';
 import { pipCache } from './pip-cache.js';
+import { rpmCacheTransform } from './rpm-cache.js';
 import { syntaxDirective } from './syntax-directive.js';
 
 /**
@@ -21,6 +22,7 @@ export const builtinTransforms: readonly Transform[] = [
   mergeAptRuns,
   aptCache,
   apkCache,
+  rpmCacheTransform,
   pipCache,
   npmCache,
   goCache,

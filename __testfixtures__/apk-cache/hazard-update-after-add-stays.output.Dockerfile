@@ -1,2 +1,3 @@
 FROM alpine:3.20
-RUN apk add --no-cache curl && apk update
+RUN --mount=type=cache,target=/var/cache/apk,sharing=locked \
+    apk --cache-dir /var/cache/apk -U add curl && apk update

@@ -1,2 +1,3 @@
 FROM alpine:3.20
-RUN apk add --no-cache curl git
+RUN --mount=type=cache,target=/var/cache/apk,sharing=locked \
+    apk update && apk --cache-dir /var/cache/apk add curl git

@@ -93,6 +93,20 @@ const OFFICIAL: Record<string, BaseImageFacts> = {
   'registry.access.redhat.com/ubi9/ubi': ROOT,
   'registry.access.redhat.com/ubi8/ubi-minimal': ROOT,
   'registry.access.redhat.com/ubi9/ubi-minimal': ROOT,
+  'registry.access.redhat.com/ubi10': ROOT,
+  'registry.access.redhat.com/ubi10/ubi': ROOT,
+  'registry.access.redhat.com/ubi10/ubi-minimal': ROOT,
+  'redhat/ubi8': ROOT,
+  'redhat/ubi9': ROOT,
+  'redhat/ubi10': ROOT,
+  'redhat/ubi8-minimal': ROOT,
+  'redhat/ubi9-minimal': ROOT,
+  'redhat/ubi10-minimal': ROOT,
+  'quay.io/centos/centos': ROOT,
+  'rockylinux/rockylinux': ROOT,
+  'registry.fedoraproject.org/fedora': ROOT,
+  'mcr.microsoft.com/azurelinux/base/core': ROOT,
+  'mcr.microsoft.com/cbl-mariner/base/core': ROOT,
 };
 
 /** Families by prefix: every image under it has these defaults. */
@@ -176,4 +190,79 @@ export function resolvedBaseImage(model: DockerfileModel, root: Stage): string |
     },
   );
   return unknown || image.includes('$') ? null : image;
+}
+
+/** The rpm package manager behind `yum`/`dnf` in an image: yum 3 (EL 7 and older), dnf 4, dnf 5. */
+export type RpmFlavour = 'yum3' | 'dnf4' | 'dnf5';
+
+const leadingNumber = (tag: string): number | null => {
+  const m = /^(\d+)/.exec(tag);
+  return m ? Number(m[1]) : null;
+};
+
+/**
+ * Which rpm package manager an image has, from its name and tag, as the distributions document
+ * it: EL 7 (CentOS, Oracle Linux, Amazon Linux 2) has yum 3, EL 8 to 10 and Amazon Linux 2023
+ * have dnf 4 (`yum` is dnf), Fedora 41 and later have dnf 5. null when the image does not tell.
+ */
+export function rpmFlavour(image: string): RpmFlavour | null {
+  const repo = repositoryOf(image);
+  const tag = tagOf(image);
+  const n = leadingNumber(tag.replace(/^(stream|centos)/, ''));
+  switch (repo) {
+    case 'centos':
+    case 'quay.io/centos/centos':
+      if (tag.startsWith('stream')) return 'dnf4';
+      if (tag === 'latest') return 'dnf4';
+      return n === null ? null : n <= 7 ? 'yum3' : 'dnf4';
+    case 'oraclelinux':
+      return n === null ? null : n <= 7 ? 'yum3' : 'dnf4';
+    case 'amazonlinux':
+      if (tag === 'latest' || tag.startsWith('2023')) return 'dnf4';
+      return n === 1 || n === 2 || tag.startsWith('2018') ? 'yum3' : null;
+    case 'fedora':
+    case 'registry.fedoraproject.org/fedora':
+      if (tag === 'latest' || tag === 'rawhide') return 'dnf5';
+      return n === null ? null : n >= 41 ? 'dnf5' : 'dnf4';
+    case 'rockylinux':
+    case 'rockylinux/rockylinux':
+    case 'almalinux':
+      return n === null || n >= 8 || tag === 'latest' ? 'dnf4' : null;
+  }
+  if (/^(registry\.access\.redhat\.com\/|redhat\/)?ubi(8|9|10)(\/ubi|\/ubi-init)?$/.test(repo)) return 'dnf4';
+  return null;
+}
+
+/**
+ * Whether the image's microdnf takes `--setopt=keepcache=1` (microdnf 3.7 and later: UBI 9 and
+ * 10, UBI 8.6 and later); older ones stop with "Unable to handle: keepcache=1".
+ */
+export function microdnfKeepsCache(image: string): boolean {
+  const repo = repositoryOf(image);
+  const m = /^(?:registry\.access\.redhat\.com\/|redhat\/)?ubi(8|9|10)(?:\/ubi-|-)minimal$/.exec(repo);
+  if (!m) return false;
+  if (m[1] !== '8') return true;
+  const tag = tagOf(image);
+  if (tag === 'latest') return true;
+  const minor = /^8\.(\d+)/.exec(tag);
+  return minor !== null && Number(minor[1]) >= 6;
+}
+
+/**
+ * The Alpine 3.x release an image is built on (`alpine:3.19` → 19, `node:20-alpine3.18` → 18), or
+ * null when its tag does not tell. An Alpine image without a version (`alpine`, `node:20-alpine`)
+ * is a current release: Infinity.
+ */
+export function alpineRelease(image: string): number | null {
+  const repo = repositoryOf(image);
+  const tag = tagOf(image);
+  if (repo === 'alpine') {
+    if (tag === 'latest' || tag === 'edge') return Infinity;
+    const m = /^3\.(\d+)/.exec(tag);
+    return m ? Number(m[1]) : null;
+  }
+  if (!(repo in OFFICIAL)) return null;
+  const m = /(?:^|-)alpine(?:3\.(\d+))?$/.exec(tag);
+  if (!m) return null;
+  return m[1] === undefined ? Infinity : Number(m[1]);
 }

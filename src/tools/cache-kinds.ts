@@ -19,6 +19,9 @@ export const CACHE_DIRS: readonly { dir: string; kind: CacheKind }[] = [
   { dir: '/var/cache/apk', kind: 'apk-cache' },
   { dir: '/var/cache/yum', kind: 'yum-cache' },
   { dir: '/var/cache/dnf', kind: 'yum-cache' },
+  { dir: '/var/cache/libdnf5', kind: 'yum-cache' },
+  { dir: '/var/cache/tdnf', kind: 'yum-cache' },
+  { dir: '/var/cache/zypp', kind: 'yum-cache' },
 ];
 
 export const CACHE_LABEL: Record<CacheKind, string> = {
@@ -28,7 +31,7 @@ export const CACHE_LABEL: Record<CacheKind, string> = {
   'npm-cache': 'the npm cache',
   'yarn-cache': 'the yarn cache',
   'apk-cache': 'the apk cache',
-  'yum-cache': 'the yum/dnf cache',
+  'yum-cache': 'the yum/dnf/tdnf/zypper cache',
 };
 
 /** The default directories of the given kinds. */

@@ -1,0 +1,3 @@
+ARG BASE
+FROM ${BASE}
+RUN apk add --no-cache curl

@@ -1,0 +1,3 @@
+FROM rockylinux:9
+RUN dnf install -y git
+RUN dnf clean all

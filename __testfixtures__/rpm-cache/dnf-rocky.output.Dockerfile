@@ -1,0 +1,6 @@
+FROM rockylinux:9
+# Build tools
+RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked \
+    dnf --setopt=keepcache=1 --refresh install -y \
+        gcc \
+        make

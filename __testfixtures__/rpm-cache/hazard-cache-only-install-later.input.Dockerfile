@@ -1,0 +1,3 @@
+FROM rockylinux:9
+RUN dnf makecache
+RUN dnf -C install -y git

@@ -1,0 +1,2 @@
+FROM almalinux:9
+RUN dnf install -y python3 && dnf clean all && rm -rf /var/cache/* /tmp/*

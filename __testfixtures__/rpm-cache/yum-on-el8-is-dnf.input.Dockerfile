@@ -1,0 +1,2 @@
+FROM oraclelinux:8
+RUN yum -y install unzip
