@@ -51,8 +51,10 @@ describe('--format', () => {
       edits: { transform: string; safety: string; applied: boolean }[];
       diff: string;
     };
-    expect(a.edits.map((e) => e.transform).sort()).toEqual(['apt-cache', 'fold-cleanup']);
-    expect(a.edits.every((e) => e.safety === 'safe' && e.applied)).toBe(true);
+    expect(a.edits.map((e) => e.transform).sort()).toEqual(['apt-cache', 'apt-no-install-recommends', 'fold-cleanup']);
+    // Safe fixes applied; the size fix is a review fix, reported and not applied.
+    expect(a.edits.every((e) => (e.safety === 'safe') === e.applied)).toBe(true);
+    expect(a.edits.find((e) => e.transform === 'apt-no-install-recommends')?.safety).toBe('review');
     expect(a.diff).toContain('+++ b/a/Dockerfile');
     expect(objects[2].error).toBe("line 2: heredoc 'EOF' is never terminated");
     expect(Object.keys(objects[1]).sort()).toEqual([
@@ -109,7 +111,7 @@ describe('--format', () => {
     const root = tree({ 'a/Dockerfile': APT, 'b/Dockerfile': PIP });
     const r = runCli(['--format', 'summary'], root);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('a/Dockerfile: would change (2 edits: apt-cache, fold-cleanup)');
+    expect(r.stdout).toContain('a/Dockerfile: would change (3 edits: apt-cache, apt-no-install-recommends, fold-cleanup)');
     expect(r.stdout).toContain('b/Dockerfile: would change (1 edit: pip-cache)');
     expect(r.stdout).toMatch(/apt-cache +1 +0 +0/);
   });

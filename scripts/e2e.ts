@@ -24,7 +24,12 @@ const cli = path.join(repoRoot, 'bin', 'dockerfix.js');
 interface CaseSpec {
   description: string;
   /** Language package lists to compare besides dpkg. */
-  lists?: ('pip' | 'npm' | 'go')[];
+  lists?: ('pip' | 'npm' | 'go' | 'cargo')[];
+  /**
+   * A size fix (it changes what is installed, by design): the rewritten image must be smaller,
+   * hold a subset of the original's packages with `keeps` among them, and `runs` must work in it.
+   */
+  sizeFix?: { keeps: string[]; runs: string };
   /** How to add one dependency for the warm rebuild. */
   cacheBump?: { file: string; find: string; replace: string } | { copy: Record<string, string> };
   /** Change a source file and rebuild: the install step must come from the layer cache. */
@@ -73,6 +78,8 @@ const CACHE_PATHS = [
   /^\/root\/\.cache(\/(pip|uv|go-build|pypoetry(\/(cache|artifacts))?))?$/,
   /^\/root\/\.npm$/,
   /^\/root\/go(\/pkg(\/mod)?)?$/,
+  /^\/root\/\.cargo\/(registry|git)\//,
+  /^\/root\/\.cargo(\/(registry|git))?$/,
   /^\/tmp\//,
   /^\/var\/log\//,
   // Rewritten by ldconfig on every run of it, with other bytes.
@@ -123,6 +130,7 @@ const LIST_SCRIPTS: Record<string, string> = {
   // Each installed package with its version: a stale copy from the host would show here.
   npm: 'cd /app && find node_modules -maxdepth 3 -name package.json | sort | while read -r f; do printf "%s %s\\n" "$f" "$(grep -m1 \'"version"\' "$f")"; done',
   go: 'go version -m /usr/local/bin/hello | grep -v "^\\s*build\\s" | sed "s#^/usr/local/bin/hello: ##"',
+  cargo: '/usr/local/bin/hello',
 };
 
 function treeOf(tag: string): string[] {
@@ -224,6 +232,23 @@ function runCase(name: string): CaseResult {
     // apt's history log records each command line: the archive options add a few dozen bytes.
     if (result.sizes.fixed > result.sizes.original + 4096)
       fail(`the rewritten image is larger (${result.sizes.fixed - result.sizes.original} B)`);
+    if (spec.sizeFix) {
+      // What changes is what is installed: fewer packages, the wanted ones kept, and they work.
+      const list = (tag: string) => new Set(inImage(tag, LIST_SCRIPTS.dpkg).trim().split('\n').map((l) => l.split(' ')[0]));
+      const a = list(tagO);
+      const b = list(tagF);
+      const extra = [...b].filter((p) => !a.has(p));
+      const dropped = [...a].filter((p) => !b.has(p));
+      if (extra.length > 0) fail(`the rewritten image has packages the original has not: ${extra.join(' ')}`);
+      for (const k of spec.sizeFix.keeps) if (!b.has(k)) fail(`the rewritten image lacks ${k}`);
+      if (result.sizes.fixed >= result.sizes.original) fail('the size fix saved nothing');
+      inImage(tagF, spec.sizeFix.runs);
+      result.packagesEqual = extra.length === 0;
+      result.packagesDetail = `dpkg ${a.size} → ${b.size}: not installed any more: ${dropped.join(' ')}`;
+      result.treesEqual = null;
+      result.treeDetail = 'n/a (a size fix)';
+      return result;
+    }
 
     const details: string[] = [];
     let equal = true;

@@ -15,7 +15,9 @@
  *    RUN leaves empty in the image (a cache mount, `apk --no-cache`, `pip --no-cache-dir`, `rm -r`).
  * 5. read-later: something after a RUN (a later instruction of its stage chain, a `COPY --from`,
  *    CMD/ENTRYPOINT, ENV) reads a path under one of that RUN's cache mounts; poetry's virtualenvs
- *    or Go's modules in a mounted cache.
+ *    in a mounted cache; Go modules, Maven's repository, Gradle's caches, Cargo's registry or NuGet
+ *    packages in a mount and read by a later build without it, by an offline build, or at run time;
+ *    a mount over a directory that holds installed products (GEM_HOME, a conda root, CARGO_HOME).
  * 6. apt-state-cached: a cache mount on /var/lib/apt as a whole (apt's auto-install marks).
  * 7. apt-config-shipped: the stage the file ships (the last one) and its parents change apt's
  *    configuration (docker-clean removed, downloaded packages kept).
@@ -191,6 +193,26 @@ function windowsStage(model: DockerfileModel, stage: Stage): boolean {
   );
 }
 
+/** Directories that hold what an install produces: never a cache mount target. */
+const PRODUCT_DIRS = /^(\/usr\/local\/bundle|\/opt\/conda|\/usr\/local\/cargo|\/root\/\.cargo|\/usr\/local\/bundle\/gems|.*\/vendor(\/bundle)?|.*\/node_modules|.*\/target)$/;
+
+/** Caches whose content later builds read: the tool's build commands, offline flags, what runs it in a container. */
+const PRODUCT_CACHES: { name: string; target: RegExp; build: RegExp; offline: RegExp; runtime: RegExp }[] = [
+  { name: 'go modules', target: /\/pkg\/mod$/, build: /\bgo\s+(build|run|test|install|vet|list)\b/, offline: /GOPROXY=off/, runtime: /\bgo\b/ },
+  { name: 'maven repository', target: /repository$/, build: /(^|[\s/])mvnw?\s/, offline: /\s(-o|--offline)\b/, runtime: /\bmvnw?\b/ },
+  { name: 'gradle caches', target: /\.gradle\/caches$/, build: /(^|[\s/])gradlew?\s/, offline: /--offline\b/, runtime: /\bgradlew?\b/ },
+  { name: 'cargo registry', target: /\/registry$/, build: /\bcargo\s/, offline: /--(offline|frozen)\b/, runtime: /\bcargo\b/ },
+  { name: 'nuget packages', target: /\/packages$/, build: /\bdotnet\s+(build|publish|test|pack|run)\b/, offline: /--no-restore\b/, runtime: /\bdotnet["\s,]+(run|test|watch)\b/ },
+];
+
+/** One of the commands is the tool's build with an offline flag (not another command's `-o`). */
+function offlineBuild(commands: SimpleCommand[], p: (typeof PRODUCT_CACHES)[number]): boolean {
+  return commands.some((c) => {
+    const text = ' ' + [c.name ?? '', ...literal(c)].join(' ') + ' ';
+    return p.build.test(text) && p.offline.test(text);
+  });
+}
+
 /** Stages whose filesystem continues `stage` (built FROM it, at any depth), itself included. */
 function descendants(model: DockerfileModel, stage: Stage): Stage[] {
   return model.stages.filter((s) => stageChain(model, s).includes(stage));
@@ -217,6 +239,13 @@ function findings(model: DockerfileModel): Finding[] {
       const sig = instr.text.replace(/\s+/g, ' ').slice(0, 80);
       if (windows && instr.flags.some((f) => f.name === 'mount')) add('windows-mount', sig, instr);
       for (const t of facts.mounts) if (t === '/var/lib/apt') add('apt-state-cached', sig, instr);
+      // An offline build over its own mount reads nothing of what earlier instructions put there.
+      for (const p of PRODUCT_CACHES)
+        for (const t of facts.mounts)
+          if (p.target.test(t) && offlineBuild(facts.commands, p)) add('read-later', `${p.name} in ${t} read offline under its mount`, instr);
+      // Installed products: the gems, a conda root, Cargo's binaries, a project's vendor directory.
+      for (const t of facts.mounts)
+        if (PRODUCT_DIRS.test(t)) add('read-later', `mount over installed products at ${t}`, instr);
       // A change of apt's configuration files (not options on a command line).
       if (
         shipped.has(stage) &&
@@ -334,21 +363,30 @@ function findings(model: DockerfileModel): Finding[] {
           const base = command ? commandBase(command.name) : null;
           const removing = base === 'rm';
           for (const d of emptied) {
-            if (!isUnder(p.replace(/\/\*$/, ''), d) || p === '/') continue;
+            // A COPY --from of a directory that holds a mount takes the (empty) mount point too.
+            const copiesParent = next.keyword === 'COPY' && next.flags.some((f) => f.name === 'from') && facts.mounts.includes(d) && p !== '/' && isUnder(d, p);
+            if ((!isUnder(p.replace(/\/\*$/, ''), d) && !copiesParent) || p === '/') continue;
             if (removing && rmForced(command!)) continue;
             if (nextFacts && nextFacts.mounts.some((t) => isUnder(p, t))) continue;
             const what = removing ? `rm without -f of ${p}` : `${base ?? next.keyword} reads ${p}`;
             add(facts.mounts.includes(d) ? 'read-later' : 'later-fails', `${what} (${d} left empty)`, next);
           }
         }
-        // Go's modules: a later Go build without the mount reads the module cache.
-        if (nextFacts && /\bgo\s+(build|run|test|install|vet|list)\b/.test(next.text)) {
-          for (const t of facts.mounts) {
-            if (/\/pkg\/mod$/.test(t) && !nextFacts.mounts.includes(t)) add('read-later', `go modules in ${t}`, next);
+        // Caches whose content later builds read (Go modules, Maven's repository, Gradle's caches,
+        // Cargo's registry, NuGet packages): a later build without the mount reads the cache; an
+        // offline build reads it even with the mount (empty when the filling layer came from the
+        // layer cache); a CMD that runs the tool reads it in the container.
+        for (const p of PRODUCT_CACHES) {
+          const mine = facts.mounts.filter((t) => p.target.test(t));
+          if (mine.length === 0) continue;
+          if (nextFacts && p.build.test(next.text)) {
+            for (const t of mine) {
+              if (!nextFacts.mounts.includes(t)) add('read-later', `${p.name} in ${t}`, next);
+              else if (offlineBuild(nextFacts.commands, p)) add('read-later', `${p.name} in ${t} read offline`, next);
+            }
           }
-        }
-        if ((next.keyword === 'CMD' || next.keyword === 'ENTRYPOINT') && /\bgo\b/.test(next.text)) {
-          for (const t of facts.mounts) if (/\/pkg\/mod$/.test(t)) add('read-later', `go modules in ${t} at run time`, next);
+          if ((next.keyword === 'CMD' || next.keyword === 'ENTRYPOINT') && p.runtime.test(next.text))
+            for (const t of mine) add('read-later', `${p.name} in ${t} at run time`, next);
         }
       }
     }

@@ -23,7 +23,7 @@ import {
   isApkUpdateOnly,
 } from '../src/tools/apk.js';
 import { argWord, invocation } from '../src/tools/command.js';
-import { insertWordAfter, insertWordsAfter, removeSteps } from '../src/dockerfile/run-view.js';
+import { insertWordAfter, insertWordsAfter, removeSteps, removeWord } from '../src/dockerfile/run-view.js';
 import { DOCKER_DOCS } from '../src/core/references.js';
 import type { DockerfileModel } from '../src/core/model.js';
 import { isSkip, type Report } from '../src/core/transform.js';
@@ -165,6 +165,8 @@ function buildkit(model: DockerfileModel, run: PlannedRun, report: Report<ApkSki
     const inv = invocation(command);
     if (!inv) continue;
     if (isApkUpdateOnly(inv) || inv.args.includes('-U') || inv.args.includes('--update-cache')) fresh = true;
+    // `apk update --no-cache` fetches an index it throws away: with the mount it fills the cache.
+    if (isApkUpdateOnly(inv)) for (const w of command.args.filter((a) => a.value === '--no-cache')) outcome.edits.push(removeWord(run.view, command, w));
     const use = planned.uses.find((u) => u.command === command);
     if (!use) continue;
     if (!use.inv.args.includes('--cache-dir')) {

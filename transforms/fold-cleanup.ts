@@ -80,7 +80,7 @@ const ENV_CHANGERS = new Set(['export', 'unset', 'readonly', 'declare', 'typeset
 
 const CLEANUP_HINT = /\brm\b|clean|purge/;
 /** A cleanup command that can start a RUN (`rm`, `apt-get clean`, `pip cache remove`, …). */
-const LEADING_CLEANUP_HINT = /\brm\b|clean|purge|remove/;
+const LEADING_CLEANUP_HINT = /\brm\b|clean|purge|remove|clear-?cache|\bcc\b/;
 /** Characters that can hide where a command ends (quotes, escapes, expansions, comments). */
 const OPAQUE = /['"\\$`#]/;
 

@@ -9,6 +9,14 @@ import { goCache } from './go-cache.js';
 import { mergeAptRuns } from './merge-apt-runs.js';
 import { npmCache } from './npm-cache.js';
 import { pipCache } from './pip-cache.js';
+import { mavenCache } from './maven-cache.js';
+import { cargoCache } from './cargo-cache.js';
+import { composerCache } from './composer-cache.js';
+import { bundlerCache } from './bundler-cache.js';
+import { dotnetCache } from './dotnet-cache.js';
+import { condaCache } from './conda-cache.js';
+import { aptNoInstallRecommends } from './apt-no-install-recommends.js';
+import { gemNoDocument } from './gem-no-document.js';
 import { rpmCacheTransform } from './rpm-cache.js';
 import { syntaxDirective } from './syntax-directive.js';
 
@@ -26,6 +34,14 @@ export const builtinTransforms: readonly Transform[] = [
   pipCache,
   npmCache,
   goCache,
+  mavenCache,
+  cargoCache,
+  composerCache,
+  bundlerCache,
+  dotnetCache,
+  condaCache,
+  aptNoInstallRecommends,
+  gemNoDocument,
   copyManifestsFirst,
   dockerignoreTransform,
   syntaxDirective,

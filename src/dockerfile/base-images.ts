@@ -40,6 +40,7 @@ const OFFICIAL: Record<string, BaseImageFacts> = {
   ruby: rootWith({ GEM_HOME: '/usr/local/bundle', BUNDLE_APP_CONFIG: '/usr/local/bundle' }),
   php: ROOT,
   composer: rootWith({ COMPOSER_HOME: '/tmp' }),
+  // MAVEN_CONFIG is where the image's entrypoint puts settings; the repository stays ~/.m2/repository.
   maven: rootWith({ MAVEN_CONFIG: '/root/.m2' }),
   gradle: rootWith({ GRADLE_HOME: '/opt/gradle' }),
   'eclipse-temurin': ROOT,
@@ -79,9 +80,10 @@ const OFFICIAL: Record<string, BaseImageFacts> = {
   'continuumio/miniconda3': ROOT,
   'continuumio/anaconda3': ROOT,
   'condaforge/miniforge3': ROOT,
+  'condaforge/mambaforge': ROOT,
   'mambaorg/micromamba': {
     user: { root: false, name: 'mambauser', uid: 57439, gid: 57439, home: '/home/mambauser' },
-    env: {},
+    env: { MAMBA_ROOT_PREFIX: '/opt/conda' },
   },
   'mcr.microsoft.com/dotnet/sdk': ROOT,
   'mcr.microsoft.com/dotnet/aspnet': ROOT,
@@ -266,3 +268,20 @@ export function alpineRelease(image: string): number | null {
   if (!m) return null;
   return m[1] === undefined ? Infinity : Number(m[1]);
 }
+
+/** Where the conda images install conda (its package cache is `<prefix>/pkgs`), or null. */
+export function condaRootPrefix(image: string): string | null {
+  const repo = repositoryOf(image);
+  return /^(continuumio\/(miniconda3?|anaconda3?)|condaforge\/(miniforge3|mambaforge|miniforge-pypy3))$/.test(repo) ? '/opt/conda' : null;
+}
+
+/**
+ * The gradle images link root's `~/.gradle` to `/home/gradle/.gradle` (a VOLUME of the image):
+ * Gradle's user home for root is there. null for other images.
+ */
+export function imageGradleUserHome(image: string): string | null {
+  return repositoryOf(image) === 'gradle' ? '/home/gradle/.gradle' : null;
+}
+
+/** The ruby images install gems without documentation already (`install: --no-document` in their gemrc). */
+export const gemDocumentationOff = (image: string): boolean => repositoryOf(image) === 'ruby';

@@ -5,9 +5,9 @@
  * what would defeat the mount (`--no-cache-dir`, `rm -rf` of the cache, `pip cache purge`, …).
  */
 import type { DockerfileModel, Stage } from '../core/model.js';
-import { commandBase, soleCommand, type SimpleCommand, type Step, type Word } from '../shell/index.js';
-import { isSkip, skip, type Outcome, type Report, type Skip, type TextEdit } from '../core/transform.js';
-import { quote } from './edit.js';
+import { soleCommand, type SimpleCommand, type Step, type Word } from '../shell/index.js';
+import { isSkip, skip, type FixProposal, type Outcome, type Report, type Skip, type TextEdit } from '../core/transform.js';
+import { appendedCommands, checkAppendable, contentEnd, quote } from './edit.js';
 import { existingMounts, frontendProblem } from '../dockerfile/mounts.js';
 import { addMounts, cacheMountFlag } from './mount-flags.js';
 import {
@@ -15,6 +15,7 @@ import {
   cacheCleaned,
   cacheDirsRemovedBy,
   readsCacheOffline,
+  buildsOfflineFromCache,
   type CacheKind,
 } from '../tools/caches.js';
 import { argWord, invocation, type Invocation } from '../tools/command.js';
@@ -22,6 +23,7 @@ import { normalizePath } from '../tools/paths.js';
 import { homeOf, stageChain, type CachePath, type RunContext, runContext } from '../dockerfile/run-context.js';
 import { laterUse, stagesBuiltOn } from '../dockerfile/later-uses.js';
 import { reaches, rmOptions, RunPaths } from '../dockerfile/run-paths.js';
+import { copyArgs } from '../dockerfile/copy-args.js';
 import { removeSteps, removeWord, runView, type RunView } from '../dockerfile/run-view.js';
 
 /** Skip codes of the cache-mount driver and the tool modules' cache locations, with their meaning. */
@@ -352,6 +354,10 @@ export function planMounts(
     }
   }
   for (const use of uses) {
+    // An offline install reads what earlier instructions (a COPY, an earlier RUN) put in the
+    // directory, which a mount would hide; only an empty cache falls back to the network.
+    if (buildsOfflineFromCache(use.inv))
+      return skip('read-later', `\`${use.inv.name}\` installs offline from what is already in ${[...caches.keys()].join(' and ')}, which a mount would hide`);
     const offline = laterOfflineUse(model, instr, use.inv);
     if (offline) return skip('read-later', `${quote(offline)} installs offline from the cache this RUN fills`);
   }
@@ -393,6 +399,9 @@ export function planMounts(
   return { message, safety: 'safe', edits, at: instr.start };
 }
 
+/** One name per tool: `./mvnw` and `mvn` fill and read the same repository. */
+const toolKey = (name: string): string => name.replace(/^.*\//, '').replace(/^(mvn|gradle)w$/, '$1');
+
 /** A later RUN of the stage chain that installs offline from the cache `inv` fills (`npm ci --offline`). */
 function laterOfflineUse(model: DockerfileModel, instr: RunView['instr'], inv: Invocation) {
   for (const s of stagesBuiltOn(model, model.stages[instr.stage])) {
@@ -401,7 +410,7 @@ function laterOfflineUse(model: DockerfileModel, instr: RunView['instr'], inv: I
       const view = runView(model, i);
       for (const { command } of view?.commands ?? []) {
         const other = invocation(command);
-        if (other && commandBase(other.name) === inv.name && readsCacheOffline(other)) return i;
+        if (other && toolKey(other.name) === toolKey(inv.name) && readsCacheOffline(other)) return i;
       }
     }
   }
@@ -417,4 +426,153 @@ export function reportOutcome<Code extends string>(
   if (outcome === null) return;
   if (isSkip(outcome)) report.skip(outcome.code, outcome.message, at);
   else report.fix(outcome);
+}
+
+/** Skip codes of caches whose content later builds read (Go modules, Maven's repository, …). */
+export const SHARED_PRODUCT_SKIPS = {
+  ...CACHE_SKIPS,
+  'needed-later': 'what the cache holds is needed in the image later (a CMD runs the tool, or a COPY --from takes it)',
+  'opaque-run': 'a RUN of the stage chain runs the tool in a form whose commands cannot be read',
+} as const;
+export type SharedProductSkipCode = keyof typeof SHARED_PRODUCT_SKIPS;
+
+/** What a family of stages must not do after mounting a cache whose content later builds read. */
+export interface ProductCachePolicy {
+  /** The tool, for messages: `Go`, `Maven`. */
+  tool: string;
+  /** A CMD/ENTRYPOINT text that runs the tool in the container (it would find the cache empty). */
+  runtime: RegExp;
+  /** A RUN text that runs the tool (to find RUNs whose commands cannot be read). */
+  command: RegExp;
+}
+
+/**
+ * Why a family of stages needs the cache in the image, or null: a CMD/ENTRYPOINT of it runs the
+ * tool, a RUN runs it unreadably, or a `COPY --from` of it takes the cache directory, a directory
+ * in it, or a directory that holds it.
+ */
+function productNeededLater(
+  model: DockerfileModel,
+  family: number,
+  targets: readonly string[],
+  policy: ProductCachePolicy,
+): Skip<SharedProductSkipCode> | null {
+  const members = model.stages.filter((s) => stageChain(model, s)[0].index === family);
+  const names = new Set(members.flatMap((s) => [String(s.index), ...(s.name ? [s.name] : [])]));
+  for (const s of members) {
+    for (const i of s.instructions) {
+      if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && policy.runtime.test(i.text))
+        return skip('needed-later', `${quote(i)} runs ${policy.tool} in the container, which needs the cache in the image`);
+      if (i.keyword === 'RUN' && policy.command.test(i.text) && runView(model, i) === null)
+        return skip('opaque-run', `${quote(i)} runs ${policy.tool} in a form whose commands cannot be read`);
+    }
+  }
+  for (const i of model.instructions) {
+    const from = i.flags.find((f) => f.name === 'from')?.value?.toLowerCase();
+    if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || from === undefined || !names.has(from)) continue;
+    const args = copyArgs(model, i);
+    const sources = args ? args.sources : [i.text];
+    for (const src of sources) {
+      const p = normalizePath(src.startsWith('~') ? src : src.replace(/\/+$/, ''));
+      for (const t of targets) {
+        const r = reaches(p.replace(/^~(?=\/|$)/, '/root'), t);
+        if (r !== 'none') return skip('needed-later', `${quote(i)} copies ${t} (or what holds it) out of the stage, so it must stay in the image`);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Caches whose content later builds read (Go modules, Maven's repository, Cargo's registry,
+ * NuGet packages): every RUN of a family of stages that uses the tool gets the mounts or none
+ * does, nothing after may need the content in the image, and one review fix makes the others
+ * review too (applied together or not at all).
+ */
+export function reportProductCaches<Code extends string>(
+  model: DockerfileModel,
+  runs: PlannedRun[],
+  report: Report<Code | SharedProductSkipCode>,
+  policy: ProductCachePolicy,
+  plan: (run: PlannedRun) => Outcome<string> | null = (run) => planMounts(model, run),
+): void {
+  const byFamily = new Map<number, PlannedRun[]>();
+  for (const run of runs) {
+    const f = stageChain(model, model.stages[run.view.instr.stage])[0].index;
+    byFamily.set(f, [...(byFamily.get(f) ?? []), run]);
+  }
+  for (const [family, members] of byFamily) {
+    const outcomes = members.map(plan);
+    const targets = members.flatMap((r) => r.uses.flatMap((u) => u.caches.flatMap((c) => (isUnknown(c.target) ? [] : [c.target]))));
+    const blocked = productNeededLater(model, family, [...new Set(targets)], policy);
+    const firstSkip = outcomes.find((o): o is Skip => o !== null && isSkip(o));
+    if (blocked || firstSkip) {
+      const why = blocked ?? firstSkip!;
+      members.forEach((r, k) =>
+        report.skip(
+          why.code as Code,
+          blocked || outcomes[k] === firstSkip ? why.message : `another ${policy.tool} RUN of this stage chain is skipped (${why.message})`,
+          r.view.instr.start,
+        ),
+      );
+      continue;
+    }
+    const review = outcomes.find((o) => o !== null && !isSkip(o) && o.safety === 'review') as FixProposal | undefined;
+    for (const o of outcomes) {
+      if (!o) continue;
+      const fix = o as FixProposal;
+      if (review && fix.safety === 'safe')
+        report.fix({
+          ...fix,
+          safety: 'review',
+          message: `${fix.message}; review: applied together with ${quote(members[outcomes.indexOf(review)].view.instr)}, which is a review fix`,
+        });
+      else report.fix(fix);
+    }
+  }
+}
+
+/**
+ * Portable mode for a download cache: append its cleanup (`composer clear-cache`, `conda clean
+ * -afy`) to the RUN that fills it, unless the RUN already cleans it after the last fill, mounts a
+ * cache, or something after it reads or strictly removes the directory the cleanup empties.
+ */
+export function appendCacheCleanup<Code extends string>(
+  model: DockerfileModel,
+  run: PlannedRun,
+  report: Report<Code | CacheSkipCode | 'not-appendable'>,
+  cleanup: { commands: string[]; dir: string | null; cleans: (inv: Invocation) => boolean; what: string },
+): void {
+  const instr = run.view.instr;
+  if (run.view.form !== 'shell' || existingMounts(instr).some((m) => m.type === 'cache')) return;
+  const lastFill = Math.max(...run.uses.map((u) => u.command.end));
+  const paths = new RunPaths(run.view, run.ctx);
+  const cleaned = run.view.commands.some(({ command }) => {
+    const inv = command.start > lastFill ? invocation(command) : null;
+    if (!inv) return false;
+    if (cleanup.cleans(inv)) return true;
+    const dir = cleanup.dir;
+    return dir !== null && inv.name === 'rm' && rmOptions(command).operands.some((w) => reaches(paths.resolve(w, command.start), dir) !== 'none');
+  });
+  if (cleaned) return;
+  // Where the tool's own cleanup finds its cache by itself, the directory may be unknown here.
+  const use = cleanup.dir === null ? null : laterUse(model, instr, cleanup.dir, { after: lastFill });
+  if (use && use.kind !== 'mkdir') {
+    const where = use.instr === instr ? 'the RUN itself' : quote(use.instr);
+    report.skip(
+      use.kind === 'strict-rm' ? 'later-removal-fails' : 'read-later',
+      `${where} ${use.kind === 'strict-rm' ? 'removes' : 'reads'} \`${use.what}\`, which the cleanup would empty`,
+      instr.start,
+    );
+    return;
+  }
+  const problem = checkAppendable(model, instr, run.view.script!, 'installing');
+  if (problem) return report.skip(problem.code, problem.message, instr.start);
+  const at = contentEnd(model, instr);
+  report.fix({
+    message: `Appended ${cleanup.commands.map((c) => "`" + c + "`").join(" and ")} to ${quote(instr)}, keeping ${cleanup.what} out of the layer`,
+    safety: 'safe',
+    edits: [{ start: at, end: at, text: appendedCommands(model, instr, cleanup.commands, instr.startLine !== instr.endLine) }],
+    at: instr.start,
+  });
 }

@@ -140,3 +140,10 @@ export function mayRunAptUnseen(inv: Invocation): boolean {
   }
   return false;
 }
+
+/** An install that takes recommended packages: no `--no-install-recommends` nor its `-o` form on it. */
+export function installsRecommends(inv: Invocation): boolean {
+  return !inv.args.some(
+    (a) => a === null || a === '--no-install-recommends' || a === '--install-recommends' || /Install-Recommends/i.test(a),
+  );
+}

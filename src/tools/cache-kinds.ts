@@ -6,7 +6,9 @@ export type CacheKind =
   | 'npm-cache'
   | 'yarn-cache'
   | 'apk-cache'
-  | 'yum-cache';
+  | 'yum-cache'
+  | 'conda-cache'
+  | 'composer-cache';
 
 /** Where each kind lives by default (`~` is the user's home). */
 export const CACHE_DIRS: readonly { dir: string; kind: CacheKind }[] = [
@@ -22,6 +24,7 @@ export const CACHE_DIRS: readonly { dir: string; kind: CacheKind }[] = [
   { dir: '/var/cache/libdnf5', kind: 'yum-cache' },
   { dir: '/var/cache/tdnf', kind: 'yum-cache' },
   { dir: '/var/cache/zypp', kind: 'yum-cache' },
+  { dir: '/opt/conda/pkgs', kind: 'conda-cache' },
 ];
 
 export const CACHE_LABEL: Record<CacheKind, string> = {
@@ -32,6 +35,8 @@ export const CACHE_LABEL: Record<CacheKind, string> = {
   'yarn-cache': 'the yarn cache',
   'apk-cache': 'the apk cache',
   'yum-cache': 'the yum/dnf/tdnf/zypper cache',
+  'conda-cache': 'the conda package cache',
+  'composer-cache': 'the composer cache',
 };
 
 /** The default directories of the given kinds. */

@@ -10,6 +10,10 @@ import { nodeCacheCleaned, nodeCachesWritten } from './node.js';
 import { globBase, normalizePath } from './paths.js';
 import { pipArgs, pipCacheCleaned, pipCachesWritten, uvCacheDir } from './python.js';
 import { goBuildCache, goModCache } from './go.js';
+import { jvmOffline } from './jvm.js';
+import { condaCacheCleaned, condaCachesWritten } from './conda.js';
+import { composerCacheCleaned, composerCachesWritten } from './composer.js';
+import { cargoOffline } from './cargo.js';
 import type { CachePath, RunContext } from '../dockerfile/run-context.js';
 import { yumCacheCleaned, yumCachesWritten } from './yum.js';
 
@@ -23,6 +27,8 @@ export function cachesWritten(inv: Invocation): CacheKind[] {
     nodeCachesWritten(inv) ??
     apkCachesWritten(inv) ??
     yumCachesWritten(inv) ??
+    condaCachesWritten(inv) ??
+    composerCachesWritten(inv) ??
     []
   );
 }
@@ -34,7 +40,9 @@ export function cacheCleaned(inv: Invocation): CacheKind | null {
     pipCacheCleaned(inv) ??
     nodeCacheCleaned(inv) ??
     yumCacheCleaned(inv) ??
-    apkCacheCleaned(inv)
+    apkCacheCleaned(inv) ??
+    condaCacheCleaned(inv) ??
+    composerCacheCleaned(inv)
   );
 }
 
@@ -73,6 +81,22 @@ export function readsCacheOffline(inv: Invocation): boolean {
     return flags.has('--offline') || flags.has('--prefer-offline');
   if (pipArgs(inv) !== null) return flags.has('--no-index') && !inv.args.some((a) => a?.startsWith('--find-links') || a === '-f');
   if (inv.name === 'go') return inv.command.assignments.includes('GOPROXY') && /GOPROXY=off/.test(inv.command.args.map((a) => a.raw).join(' '));
+  return buildsOfflineFromCache(inv);
+}
+
+/**
+ * Builds that read dependencies only from what is already in the tool's cache directory (Maven's
+ * repository, Cargo's registry, NuGet packages, conda's package cache, the gem cache). A mount
+ * there hides what earlier instructions put in it, and may be empty where the layer of the RUN
+ * that filled it comes from the layer cache (a pruned builder, `--cache-from` on a fresh CI
+ * runner): such a build then fails.
+ */
+export function buildsOfflineFromCache(inv: Invocation): boolean {
+  const flags = new Set(inv.args);
+  if (jvmOffline(inv) || cargoOffline(inv)) return true;
+  if (inv.name === 'dotnet') return flags.has('--no-restore');
+  if (/^(conda|mamba|micromamba)$/.test(inv.name)) return flags.has('--offline') || flags.has('--use-index-cache');
+  if (inv.name === 'bundle') return flags.has('--local') || flags.has('--prefer-local');
   return false;
 }
 

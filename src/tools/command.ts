@@ -193,3 +193,9 @@ export function optionValue(args: readonly (string | null)[], ...names: string[]
   }
   return undefined;
 }
+
+/** An argument that may expand to any options at all (`$FLAGS`, `"${ARGS}"`): not one whose text is partly literal. */
+export function mayBeAnyOption(inv: Invocation): boolean {
+  const words = inv.command.args.slice(inv.command.args.length - inv.args.length);
+  return words.some((w) => w.value === null && /^["']?\$/.test(w.raw));
+}

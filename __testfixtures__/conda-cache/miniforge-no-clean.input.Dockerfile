@@ -1,0 +1,2 @@
+FROM condaforge/miniforge3
+RUN mamba install -y -c conda-forge numpy pandas

@@ -1,0 +1,8 @@
+FROM gradle:8-jdk21 AS build
+COPY --chown=gradle:gradle . /home/gradle/src
+WORKDIR /home/gradle/src
+RUN --mount=type=cache,target=/home/gradle/.gradle/caches \
+    gradle build --no-daemon
+
+FROM eclipse-temurin:21-jre
+COPY --from=build /home/gradle/src/build/libs/*.jar /app/app.jar

@@ -1,0 +1,5 @@
+FROM eclipse-temurin:21-jdk
+ENV MAVEN_OPTS="-Xmx1g -Dmaven.repo.local=/cache/m2"
+COPY . /src
+WORKDIR /src
+RUN ./mvnw -B package

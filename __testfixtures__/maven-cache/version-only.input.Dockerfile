@@ -1,0 +1,2 @@
+FROM maven:3.9-eclipse-temurin-21
+RUN mvn --version

@@ -1,0 +1,63 @@
+/**
+ * bundler-cache: `bundle install` and `gem install` download every gem again on each rebuild, and
+ * keep the `.gem` archives in `$GEM_HOME/cache` inside the layer. buildkit mode: a cache mount on
+ * that download cache only (never the installed gems, BUNDLE_PATH or vendor/cache), where GEM_HOME
+ * is known (ENV, or the ruby images' /usr/local/bundle). portable mode: the downloaded archives
+ * removed in the installing RUN.
+ */
+import type { Transform } from '../src/core/transform.js';
+import { appendCacheCleanup, CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { gemDownloadCache } from '../src/tools/ruby.js';
+
+const SKIPS = {
+  ...CACHE_SKIPS,
+  'cache-path-unknown': 'GEM_HOME is not known, so where gems are downloaded depends on how Ruby was installed',
+  'not-appendable': 'the installing RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
+} as const;
+
+const spec: CacheToolSpec = {
+  hint: /\b(bundle|bundler|gem)\s/,
+  uses(inv, ctx) {
+    const target = gemDownloadCache(inv, ctx);
+    return target === null ? null : { command: inv.command, caches: [{ label: 'the gem download cache', target }], disablingWords: [] };
+  },
+};
+
+export const bundlerCache: Transform<keyof typeof SKIPS> = {
+  meta: {
+    id: 'bundler-cache',
+    title: 'Cache downloaded gems across builds, or remove them in the installing RUN',
+    description:
+      'buildkit mode: adds `--mount=type=cache,target=$GEM_HOME/cache` (the ruby images: `/usr/local/bundle/cache`) ' +
+      'to every RUN that runs `bundle install`/`update` or `gem install`, where GEM_HOME is known and nothing ' +
+      'installs elsewhere (`--path`, `--deployment`, BUNDLE_PATH, `--install-dir`). Only the downloaded `.gem` ' +
+      'archives live there: the installed gems stay in the image. portable mode: appends ' +
+      '`rm -rf $GEM_HOME/cache/*.gem` to the installing RUN.',
+    why: 'Without a cache mount every rebuild downloads every gem again; the archives also stay in the layer, next to the installed gems.',
+    seeds: ['002_a22975ebf7ef71db.txt'],
+    safety: 'safe',
+    modes: ['buildkit', 'portable'],
+    example: {
+      before: 'FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n',
+      after: 'FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN --mount=type=cache,target=/usr/local/bundle/cache \\\n    bundle install\n',
+    },
+    skips: SKIPS,
+    cacheable: true,
+  },
+  run(model, context, report) {
+    for (const run of findRuns(model, spec)) {
+      if (context.mode === 'buildkit') {
+        reportOutcome(report, planMounts(model, run), run.view.instr.start);
+        continue;
+      }
+      const target = run.uses[0].caches[0].target;
+      if (typeof target !== 'string' || !run.ctx.user.root) continue;
+      appendCacheCleanup(model, run, report, {
+        commands: [`rm -rf ${target}/*.gem`],
+        dir: target,
+        cleans: () => false,
+        what: 'the downloaded gem archives',
+      });
+    }
+  },
+};

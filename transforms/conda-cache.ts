@@ -1,0 +1,67 @@
+/**
+ * conda-cache: conda, mamba and micromamba download every package again on each rebuild, and keep
+ * the archives and extracted packages in the package cache (`<root>/pkgs`) inside the layer.
+ * buildkit mode: a cache mount on the package cache (CONDA_PKGS_DIRS, the conda images'
+ * /opt/conda/pkgs, MAMBA_ROOT_PREFIX/pkgs), `sharing=locked`; environments stay in the image.
+ * portable mode: `conda clean -afy` (`micromamba clean -afy`) in the installing RUN.
+ */
+import type { Transform } from '../src/core/transform.js';
+import { appendCacheCleanup, CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { condaPkgsDir } from '../src/tools/conda.js';
+
+const SKIPS = {
+  ...CACHE_SKIPS,
+  'cache-path-unknown': 'where conda is installed (and so its package cache) is not known for the base image',
+  'not-appendable': 'the installing RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
+} as const;
+
+const spec: CacheToolSpec = {
+  hint: /\b(conda|mamba|micromamba)\s/,
+  uses(inv, ctx) {
+    const target = condaPkgsDir(inv, ctx);
+    return target === null
+      ? null
+      : { command: inv.command, caches: [{ label: 'the conda package cache', target, sharing: 'locked', cleanedBy: 'conda-cache' }], disablingWords: [] };
+  },
+};
+
+export const condaCache: Transform<keyof typeof SKIPS> = {
+  meta: {
+    id: 'conda-cache',
+    title: 'Cache conda/mamba packages across builds, or clean them in the installing RUN',
+    description:
+      'buildkit mode: adds `--mount=type=cache,target=<pkgs dir>,sharing=locked` to every RUN that runs ' +
+      '`conda`/`mamba`/`micromamba` `install`, `create` or `update` (`env create`/`update` too): CONDA_PKGS_DIRS, ' +
+      'else `/opt/conda/pkgs` in the continuumio and conda-forge images, `$MAMBA_ROOT_PREFIX/pkgs` for micromamba ' +
+      '(the micromamba image runs as mambauser: a review fix with its uid/gid). The environments stay in the ' +
+      'image: conda copies packages into them when the cache is on another file system. portable mode: appends ' +
+      '`conda clean -afy` (or `mamba`/`micromamba clean -afy`) to the installing RUN.',
+    why: 'Without a cache mount every rebuild downloads every package again; without cleaning, the archives and extracted packages (often hundreds of MB) stay in the layer.',
+    seeds: ['002_a22975ebf7ef71db.txt'],
+    safety: 'safe',
+    modes: ['buildkit', 'portable'],
+    example: {
+      before: 'FROM continuumio/miniconda3\nRUN conda install -y numpy\n',
+      after: 'FROM continuumio/miniconda3\nRUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked \\\n    conda install -y numpy\n',
+    },
+    skips: SKIPS,
+    cacheable: true,
+  },
+  run(model, context, report) {
+    for (const run of findRuns(model, spec)) {
+      if (context.mode === 'buildkit') {
+        reportOutcome(report, planMounts(model, run), run.view.instr.start);
+        continue;
+      }
+      const target = run.uses[0].caches[0].target;
+      if (typeof target !== 'string') continue;
+      const tool = run.uses[run.uses.length - 1].inv.name;
+      appendCacheCleanup(model, run, report, {
+        commands: [`${tool} clean -afy`],
+        dir: target,
+        cleans: (inv) => /^(conda|mamba|micromamba)$/.test(inv.name) && inv.args[0] === 'clean',
+        what: 'the package cache',
+      });
+    }
+  },
+};
