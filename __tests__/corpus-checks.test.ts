@@ -60,6 +60,30 @@ describe('semantic invariants', () => {
       'FROM golang:1.22\nENV GOPATH=/go\nRUN mkdir ${GOPATH} && go mod download\n',
       'FROM golang:1.22\nENV GOPATH=/go\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    mkdir ${GOPATH} && go mod download\n',
     ],
+    [
+      // An offline build under its own mount: what a COPY or an earlier RUN put there is hidden.
+      'read-later',
+      'FROM maven:3.9\nCOPY --from=deps /root/.m2 /root/.m2\nRUN mvn -o package\n',
+      'FROM maven:3.9\nCOPY --from=deps /root/.m2 /root/.m2\nRUN --mount=type=cache,target=/root/.m2/repository \\\n    mvn -o package\n',
+    ],
+    [
+      // A later build without the mount reads the repository the first RUN left in the mount.
+      'read-later',
+      'FROM maven:3.9\nRUN mvn dependency:go-offline\nRUN mvn -o package\n',
+      'FROM maven:3.9\nRUN --mount=type=cache,target=/root/.m2/repository \\\n    mvn dependency:go-offline\nRUN mvn -o package\n',
+    ],
+    [
+      // A COPY --from of a directory that holds a mount takes the empty mount point.
+      'read-later',
+      'FROM rust:1.80 AS deps\nRUN cargo fetch\nFROM rust:1.80\nCOPY --from=deps /usr/local/cargo /usr/local/cargo\n',
+      'FROM rust:1.80 AS deps\nRUN --mount=type=cache,target=/usr/local/cargo/registry \\\n    cargo fetch\nFROM rust:1.80\nCOPY --from=deps /usr/local/cargo /usr/local/cargo\n',
+    ],
+    [
+      // The installed gems are the product.
+      'read-later',
+      'FROM ruby:3.3\nRUN bundle install\n',
+      'FROM ruby:3.3\nRUN --mount=type=cache,target=/usr/local/bundle \\\n    bundle install\n',
+    ],
   ];
   test.each(cases)('%s fires on an output that breaks it', (check, input, output) => {
     expect(checks(input, output)).toContain(check);

@@ -6,24 +6,17 @@
  * removed in the installing RUN.
  */
 import type { Transform } from '../src/core/transform.js';
-import { appendCacheCleanup, CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import {
+  DOWNLOAD_CACHE_SKIPS,
+  runDownloadCache,
+  oneCacheSpec,
+  type DownloadCacheSkipCode,
+} from '../src/rewrite/cache-mounts.js';
 import { gemDownloadCache } from '../src/tools/ruby.js';
 
-const SKIPS = {
-  ...CACHE_SKIPS,
-  'cache-path-unknown': 'GEM_HOME is not known, so where gems are downloaded depends on how Ruby was installed',
-  'not-appendable': 'the installing RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
-} as const;
+const spec = oneCacheSpec(/\b(bundle|bundler|gem)\s/, 'the gem download cache', gemDownloadCache);
 
-const spec: CacheToolSpec = {
-  hint: /\b(bundle|bundler|gem)\s/,
-  uses(inv, ctx) {
-    const target = gemDownloadCache(inv, ctx);
-    return target === null ? null : { command: inv.command, caches: [{ label: 'the gem download cache', target }], disablingWords: [] };
-  },
-};
-
-export const bundlerCache: Transform<keyof typeof SKIPS> = {
+export const bundlerCache: Transform<DownloadCacheSkipCode> = {
   meta: {
     id: 'bundler-cache',
     title: 'Cache downloaded gems across builds, or remove them in the installing RUN',
@@ -41,23 +34,14 @@ export const bundlerCache: Transform<keyof typeof SKIPS> = {
       before: 'FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n',
       after: 'FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN --mount=type=cache,target=/usr/local/bundle/cache \\\n    bundle install\n',
     },
-    skips: SKIPS,
+    skips: DOWNLOAD_CACHE_SKIPS,
     cacheable: true,
   },
   run(model, context, report) {
-    for (const run of findRuns(model, spec)) {
-      if (context.mode === 'buildkit') {
-        reportOutcome(report, planMounts(model, run), run.view.instr.start);
-        continue;
-      }
+    runDownloadCache(model, context.mode, report, spec, (run) => {
       const target = run.uses[0].caches[0].target;
-      if (typeof target !== 'string' || !run.ctx.user.root) continue;
-      appendCacheCleanup(model, run, report, {
-        commands: [`rm -rf ${target}/*.gem`],
-        dir: target,
-        cleans: () => false,
-        what: 'the downloaded gem archives',
-      });
-    }
+      if (typeof target !== 'string' || !run.ctx.user.root) return null;
+      return { commands: [`rm -rf ${target}/*.gem`], dir: target, cleans: () => false, what: 'the downloaded gem archives' };
+    });
   },
 };

@@ -5,24 +5,17 @@
  * sets COMPOSER_HOME=/tmp). portable mode: `composer clear-cache` in the installing RUN.
  */
 import type { Transform } from '../src/core/transform.js';
-import { appendCacheCleanup, CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
-import { composerCacheDir } from '../src/tools/composer.js';
+import {
+  DOWNLOAD_CACHE_SKIPS,
+  runDownloadCache,
+  oneCacheSpec,
+  type DownloadCacheSkipCode,
+} from '../src/rewrite/cache-mounts.js';
+import { composerCacheCleaned, composerCacheDir } from '../src/tools/composer.js';
 
-const SKIPS = {
-  ...CACHE_SKIPS,
-  'cache-path-unknown': "composer's cache directory depends on the image (XDG directories) and the file does not set it",
-  'not-appendable': 'the installing RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
-} as const;
+const spec = oneCacheSpec(/\bcomposer/, 'the composer cache', composerCacheDir, { cleanedBy: 'composer-cache' });
 
-const spec: CacheToolSpec = {
-  hint: /\bcomposer/,
-  uses(inv, ctx) {
-    const target = composerCacheDir(inv, ctx);
-    return target === null ? null : { command: inv.command, caches: [{ label: 'the composer cache', target, cleanedBy: 'composer-cache' }], disablingWords: [] };
-  },
-};
-
-export const composerCache: Transform<keyof typeof SKIPS> = {
+export const composerCache: Transform<DownloadCacheSkipCode> = {
   meta: {
     id: 'composer-cache',
     title: 'Cache composer downloads across builds, or clear them in the installing RUN',
@@ -41,24 +34,20 @@ export const composerCache: Transform<keyof typeof SKIPS> = {
       after:
         'FROM composer:2\nCOPY composer.json composer.lock ./\nRUN --mount=type=cache,target=/tmp/cache \\\n    composer install --no-dev --no-scripts\n',
     },
-    skips: SKIPS,
+    skips: DOWNLOAD_CACHE_SKIPS,
     cacheable: true,
   },
   run(model, context, report) {
-    for (const run of findRuns(model, spec)) {
-      if (context.mode === 'buildkit') {
-        reportOutcome(report, planMounts(model, run), run.view.instr.start);
-        continue;
-      }
+    runDownloadCache(model, context.mode, report, spec, (run) => {
       // composer clears its own cache wherever it is; one that runs without a cache has none.
       const target = run.uses[0].caches[0].target;
-      if (!run.ctx.user.root || run.uses.some((u) => u.inv.args.includes('--no-cache'))) continue;
-      appendCacheCleanup(model, run, report, {
+      if (!run.ctx.user.root || run.uses.some((u) => u.inv.args.includes('--no-cache'))) return null;
+      return {
         commands: ['composer clear-cache'],
         dir: typeof target === 'string' ? target : null,
-        cleans: (inv) => inv.name === 'composer' && (inv.args[0] === 'clear-cache' || inv.args[0] === 'clearcache' || inv.args[0] === 'cc'),
+        cleans: (inv) => composerCacheCleaned(inv) !== null,
         what: "composer's download cache",
-      });
-    }
+      };
+    });
   },
 };

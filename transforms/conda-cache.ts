@@ -6,26 +6,17 @@
  * portable mode: `conda clean -afy` (`micromamba clean -afy`) in the installing RUN.
  */
 import type { Transform } from '../src/core/transform.js';
-import { appendCacheCleanup, CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import {
+  DOWNLOAD_CACHE_SKIPS,
+  runDownloadCache,
+  oneCacheSpec,
+  type DownloadCacheSkipCode,
+} from '../src/rewrite/cache-mounts.js';
 import { condaPkgsDir } from '../src/tools/conda.js';
 
-const SKIPS = {
-  ...CACHE_SKIPS,
-  'cache-path-unknown': 'where conda is installed (and so its package cache) is not known for the base image',
-  'not-appendable': 'the installing RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
-} as const;
+const spec = oneCacheSpec(/\b(conda|mamba|micromamba)\s/, 'the conda package cache', condaPkgsDir, { sharing: 'locked', cleanedBy: 'conda-cache' });
 
-const spec: CacheToolSpec = {
-  hint: /\b(conda|mamba|micromamba)\s/,
-  uses(inv, ctx) {
-    const target = condaPkgsDir(inv, ctx);
-    return target === null
-      ? null
-      : { command: inv.command, caches: [{ label: 'the conda package cache', target, sharing: 'locked', cleanedBy: 'conda-cache' }], disablingWords: [] };
-  },
-};
-
-export const condaCache: Transform<keyof typeof SKIPS> = {
+export const condaCache: Transform<DownloadCacheSkipCode> = {
   meta: {
     id: 'conda-cache',
     title: 'Cache conda/mamba packages across builds, or clean them in the installing RUN',
@@ -44,24 +35,19 @@ export const condaCache: Transform<keyof typeof SKIPS> = {
       before: 'FROM continuumio/miniconda3\nRUN conda install -y numpy\n',
       after: 'FROM continuumio/miniconda3\nRUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked \\\n    conda install -y numpy\n',
     },
-    skips: SKIPS,
+    skips: DOWNLOAD_CACHE_SKIPS,
     cacheable: true,
   },
   run(model, context, report) {
-    for (const run of findRuns(model, spec)) {
-      if (context.mode === 'buildkit') {
-        reportOutcome(report, planMounts(model, run), run.view.instr.start);
-        continue;
-      }
+    runDownloadCache(model, context.mode, report, spec, (run) => {
       const target = run.uses[0].caches[0].target;
-      if (typeof target !== 'string') continue;
-      const tool = run.uses[run.uses.length - 1].inv.name;
-      appendCacheCleanup(model, run, report, {
-        commands: [`${tool} clean -afy`],
+      if (typeof target !== 'string') return null;
+      return {
+        commands: [`${run.uses[run.uses.length - 1].inv.name} clean -afy`],
         dir: target,
         cleans: (inv) => /^(conda|mamba|micromamba)$/.test(inv.name) && inv.args[0] === 'clean',
         what: 'the package cache',
-      });
-    }
+      };
+    });
   },
 };

@@ -6,16 +6,10 @@
  * mount or none does, and a CMD that runs `dotnet run`/`test` in the container leaves it alone.
  */
 import type { Transform } from '../src/core/transform.js';
-import { findRuns, reportProductCaches, SHARED_PRODUCT_SKIPS, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { findRuns, oneCacheSpec, reportProductCaches, SHARED_PRODUCT_SKIPS } from '../src/rewrite/cache-mounts.js';
 import { DOTNET_COMMAND, nugetPackages } from '../src/tools/dotnet.js';
 
-const spec: CacheToolSpec = {
-  hint: DOTNET_COMMAND,
-  uses(inv, ctx) {
-    const target = nugetPackages(inv, ctx);
-    return target === null ? null : { command: inv.command, caches: [{ label: 'the NuGet packages', target }], disablingWords: [] };
-  },
-};
+const spec = oneCacheSpec(DOTNET_COMMAND, 'the NuGet packages', nugetPackages);
 
 export const dotnetCache: Transform = {
   meta: {

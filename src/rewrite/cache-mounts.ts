@@ -576,3 +576,48 @@ export function appendCacheCleanup<Code extends string>(
     at: instr.start,
   });
 }
+
+/** Skip codes of the download-cache transforms (composer, bundler, conda): the cache codes and these. */
+export const DOWNLOAD_CACHE_SKIPS = {
+  ...CACHE_SKIPS,
+  'cache-path-unknown': 'where the tool keeps its cache depends on facts the file does not give (how the tool was installed, the image)',
+  'not-appendable': 'the installing RUN cannot take more commands (it ends with `;`, `&`, a comment, …)',
+} as const;
+export type DownloadCacheSkipCode = keyof typeof DOWNLOAD_CACHE_SKIPS;
+
+/**
+ * A download cache (nothing after the RUN reads it): buildkit mode mounts it on each RUN that
+ * fills it; portable mode appends the cleanup `portable` gives for the RUN (null: none).
+ */
+export function runDownloadCache(
+  model: DockerfileModel,
+  mode: 'buildkit' | 'portable',
+  report: Report<DownloadCacheSkipCode>,
+  spec: CacheToolSpec,
+  portable: (run: PlannedRun) => Parameters<typeof appendCacheCleanup>[3] | null,
+): void {
+  for (const run of findRuns(model, spec)) {
+    if (mode === 'buildkit') {
+      reportOutcome(report, planMounts(model, run), run.view.instr.start);
+      continue;
+    }
+    const cleanup = portable(run);
+    if (cleanup) appendCacheCleanup(model, run, report, cleanup);
+  }
+}
+
+/** A tool with one cache per command: `locate` says where it is for the RUN (null: not a use). */
+export function oneCacheSpec(
+  hint: RegExp,
+  label: string,
+  locate: (inv: Invocation, ctx: RunContext) => CachePath | null,
+  options: Pick<CacheUse, 'sharing' | 'cleanedBy'> = {},
+): CacheToolSpec {
+  return {
+    hint,
+    uses(inv, ctx) {
+      const target = locate(inv, ctx);
+      return target === null ? null : { command: inv.command, caches: [{ label, target, ...options }], disablingWords: [] };
+    },
+  };
+}
