@@ -147,6 +147,13 @@ export const apkCache: Transform<ApkSkipCode> = {
 /** A cache mount on /var/cache/apk, with the options that make each install keep its packages there. */
 function buildkit(model: DockerfileModel, run: PlannedRun, report: Report<ApkSkipCode>): void {
   const instr = run.view.instr;
+  // `--root DIR` installs into another root, whose cache is under it: not the mount.
+  const own = (args: (string | null)[]) => {
+    const dir = args.indexOf('--cache-dir');
+    return dir !== -1 && args[dir + 1] !== APK_CACHE_DIR;
+  };
+  if (run.uses.some((u) => own(u.inv.args) || u.inv.args.some((a) => a === '--root' || a === '-p' || a?.startsWith('--root=') || a?.startsWith('--cache-dir='))))
+    return report.skip('cache-path-dynamic', `${quote(instr)} runs apk with its own root or cache directory`, instr.start);
   const planned: PlannedRun = {
     ...run,
     uses: run.uses.map((u) => ({
