@@ -194,8 +194,13 @@ export function optionValue(args: readonly (string | null)[], ...names: string[]
   return undefined;
 }
 
-/** An argument that may expand to any options at all (`$FLAGS`, `"${ARGS}"`): not one whose text is partly literal. */
+/**
+ * An argument that may expand to any options at all (`$FLAGS`, `"${ARGS}"`): not one whose text is
+ * partly literal, nor the value of the option before it (`-a $TARGETARCH`).
+ */
 export function mayBeAnyOption(inv: Invocation): boolean {
   const words = inv.command.args.slice(inv.command.args.length - inv.args.length);
-  return words.some((w) => w.value === null && /^["']?\$/.test(w.raw));
+  return words.some(
+    (w, i) => w.value === null && /^["']?\$/.test(w.raw) && !(i > 0 && /^-[^=]*$/.test(words[i - 1].value ?? '')),
+  );
 }
