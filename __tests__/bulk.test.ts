@@ -281,10 +281,10 @@ describe('--format summary', () => {
     repository({ Dockerfile: CLEAN, 'vendor/x/Dockerfile': APT }, path.join(parent, 'two'));
     const r = runCli(['--format', 'summary', 'one', 'two'], parent);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('one/svc/Dockerfile: would change (2 edits: apt-cache, fold-cleanup)\n');
+    expect(r.stdout).toContain('one/svc/Dockerfile: would change (3 edits: apt-cache, apt-no-install-recommends, fold-cleanup)\n');
     expect(r.stdout).toContain(
       '\nBy repository:\n' +
-        'one: 2 files: 1 changed, 0 unchanged, 1 left alone (1 generated), 0 skipped edits, 0 errors; 2 fixes\n' +
+        'one: 2 files: 1 changed, 0 unchanged, 1 left alone (1 generated), 0 skipped edits, 0 errors; 2 fixes (and 1 review fix not applied)\n' +
         'two: 2 files: 0 changed, 1 unchanged, 1 left alone (1 excluded), 0 skipped edits, 0 errors; 0 fixes\n',
     );
     expect(r.stderr).toBe(

@@ -4,6 +4,7 @@
  * review fix in both modes: it changes what is installed, and a program may need a package it
  * only recommends.
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform, TextEdit } from '../src/core/transform.js';
 import { quote } from '../src/rewrite/edit.js';
 import { insertWordAfter, runView } from '../src/dockerfile/run-view.js';
@@ -36,6 +37,8 @@ export const aptNoInstallRecommends: Transform<'recommends-configured'> = {
       'recommends-configured': "the file sets APT::Install-Recommends in apt's configuration, so the option would change nothing or undo it",
     },
     cacheable: true,
+    references: [DOCKER_DOCS.aptGet],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, _context, report) {
     if (!/\bapt(-get)?\b[^\n]*\binstall\b/.test(model.text)) return;

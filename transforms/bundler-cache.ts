@@ -5,6 +5,7 @@
  * is known (ENV, or the ruby images' /usr/local/bundle). portable mode: the downloaded archives
  * removed in the installing RUN.
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
 import {
   DOWNLOAD_CACHE_SKIPS,
@@ -36,6 +37,8 @@ export const bundlerCache: Transform<DownloadCacheSkipCode> = {
     },
     skips: DOWNLOAD_CACHE_SKIPS,
     cacheable: true,
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.layers],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, context, report) {
     runDownloadCache(model, context.mode, report, spec, (run) => {

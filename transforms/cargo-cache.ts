@@ -5,6 +5,7 @@
  * The crate sources are read by later builds, so every Cargo RUN of a stage chain gets the mounts
  * or none does. The build's `target/` is its product and is never mounted.
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
 import { findRuns, reportProductCaches, SHARED_PRODUCT_SKIPS, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
 import { CARGO_COMMAND, cargoCaches } from '../src/tools/cargo.js';
@@ -39,6 +40,8 @@ export const cargoCache: Transform = {
     },
     skips: SHARED_PRODUCT_SKIPS,
     cacheable: true,
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, _context, report) {
     reportProductCaches(model, findRuns(model, spec), report, { tool: 'Cargo', runtime: /\bcargo\b/, command: CARGO_COMMAND });

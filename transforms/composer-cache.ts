@@ -4,6 +4,7 @@
  * directory when the file tells where it is (COMPOSER_CACHE_DIR, COMPOSER_HOME; the composer image
  * sets COMPOSER_HOME=/tmp). portable mode: `composer clear-cache` in the installing RUN.
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
 import {
   DOWNLOAD_CACHE_SKIPS,
@@ -36,6 +37,8 @@ export const composerCache: Transform<DownloadCacheSkipCode> = {
     },
     skips: DOWNLOAD_CACHE_SKIPS,
     cacheable: true,
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.layers],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, context, report) {
     runDownloadCache(model, context.mode, report, spec, (run) => {

@@ -5,6 +5,7 @@
  * /opt/conda/pkgs, MAMBA_ROOT_PREFIX/pkgs), `sharing=locked`; environments stay in the image.
  * portable mode: `conda clean -afy` (`micromamba clean -afy`) in the installing RUN.
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
 import {
   DOWNLOAD_CACHE_SKIPS,
@@ -37,6 +38,8 @@ export const condaCache: Transform<DownloadCacheSkipCode> = {
     },
     skips: DOWNLOAD_CACHE_SKIPS,
     cacheable: true,
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.layers],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, context, report) {
     runDownloadCache(model, context.mode, report, spec, (run) => {

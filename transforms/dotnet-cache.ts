@@ -5,6 +5,7 @@
  * project (often in another RUN, with `--no-restore`), so every dotnet RUN of a stage chain gets the
  * mount or none does, and a CMD that runs `dotnet run`/`test` in the container leaves it alone.
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
 import { findRuns, oneCacheSpec, reportProductCaches, SHARED_PRODUCT_SKIPS } from '../src/rewrite/cache-mounts.js';
 import { DOTNET_COMMAND, nugetPackages } from '../src/tools/dotnet.js';
@@ -32,6 +33,8 @@ export const dotnetCache: Transform = {
     },
     skips: SHARED_PRODUCT_SKIPS,
     cacheable: true,
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, _context, report) {
     reportProductCaches(model, findRuns(model, spec), report, {

@@ -3,6 +3,7 @@
  * container reads. Adds `--no-document`. A review fix in both modes: `ri` stops finding those gems'
  * documentation in the image. The ruby images already install without documentation: left alone there.
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform, TextEdit } from '../src/core/transform.js';
 import { quote } from '../src/rewrite/edit.js';
 import { gemDocumentationOff } from '../src/dockerfile/base-images.js';
@@ -32,6 +33,8 @@ export const gemNoDocument: Transform<'documentation-configured'> = {
       'documentation-configured': 'a gemrc written by the file (or the base image) already turns documentation off',
     },
     cacheable: true,
+    references: [DOCKER_DOCS.layers],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, _context, report) {
     if (!/\bgem\s/.test(model.text)) return;

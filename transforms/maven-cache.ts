@@ -6,6 +6,7 @@
  * later builds (`mvn -o package` after `dependency:go-offline`), so every Maven/Gradle RUN of a
  * stage chain gets the mounts or none does, and nothing may take the repository out of the stage.
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import { skip, type Transform } from '../src/core/transform.js';
 import { findRuns, reportProductCaches, SHARED_PRODUCT_SKIPS, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
 import { gradleCaches, isGradle, isMaven, JVM_BUILD_COMMAND, mavenRepository } from '../src/tools/jvm.js';
@@ -34,6 +35,8 @@ export const mavenCache: Transform = {
     },
     skips: SHARED_PRODUCT_SKIPS,
     cacheable: true,
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, _context, report) {
     const copiesSettings = /settings(-security)?\.xml/.test(model.text);

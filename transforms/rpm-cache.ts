@@ -6,6 +6,7 @@
  * cleanups that would empty the mount removed. portable mode: `clean all` and removal of the cache
  * directory appended to the installing RUN (zypper: `zypper clean --all`).
  */
+import { DOCKER_DOCS } from '../src/core/references.js';
 import type { DockerfileModel, Instruction } from '../src/core/model.js';
 import { isSkip, type Report, type Transform } from '../src/core/transform.js';
 import { appendedCommands, checkAppendable, contentEnd, quote } from '../src/rewrite/edit.js';
@@ -97,6 +98,8 @@ export const rpmCacheTransform: Transform<RpmSkipCode> = {
     },
     skips: RPM_SKIPS,
     cacheable: true,
+    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.layers],
+    readme: 'Transforms › Cache transforms',
   },
   run(model, context, report) {
     const runs = findRuns(model, spec);

@@ -219,12 +219,14 @@ export function createReporter(o: ReporterOptions): Reporter {
             for (const r of reports) o.stdout(`${r.display}: ${repositoryLine(r.totals)}\n`);
           }
           if (perTransform.size > 0) {
-            o.stdout('\ntransform            applied  review  skipped\n');
+            // As wide as the longest id (apt-no-install-recommends), 20 at least.
+            const width = Math.max(20, ...o.transforms.map((t) => t.meta.id.length));
+            o.stdout(`\n${'transform'.padEnd(width)} applied  review  skipped\n`);
             for (const t of o.transforms) {
               const c = perTransform.get(t.meta.id);
               if (!c) continue;
               o.stdout(
-                `${t.meta.id.padEnd(20)} ${String(c.applied).padStart(7)} ${String(c.review).padStart(7)} ${String(c.skipped).padStart(8)}\n`,
+                `${t.meta.id.padEnd(width)} ${String(c.applied).padStart(7)} ${String(c.review).padStart(7)} ${String(c.skipped).padStart(8)}\n`,
               );
             }
           }
