@@ -5,10 +5,9 @@
  * is known (ENV, or the ruby images' /usr/local/bundle). portable mode: the downloaded archives
  * removed in the installing RUN.
  */
-import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
 import {
-  DOWNLOAD_CACHE_SKIPS,
+  DOWNLOAD_CACHE_META,
   runDownloadCache,
   oneCacheSpec,
   type DownloadCacheSkipCode,
@@ -28,17 +27,11 @@ export const bundlerCache: Transform<DownloadCacheSkipCode> = {
       'archives live there: the installed gems stay in the image. portable mode: appends ' +
       '`rm -rf $GEM_HOME/cache/*.gem` to the installing RUN.',
     why: 'Without a cache mount every rebuild downloads every gem again; the archives also stay in the layer, next to the installed gems.',
-    seeds: ['002_a22975ebf7ef71db.txt'],
-    safety: 'safe',
-    modes: ['buildkit', 'portable'],
     example: {
       before: 'FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n',
       after: 'FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN --mount=type=cache,target=/usr/local/bundle/cache \\\n    bundle install\n',
     },
-    skips: DOWNLOAD_CACHE_SKIPS,
-    cacheable: true,
-    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.layers],
-    readme: 'Transforms › Cache transforms',
+    ...DOWNLOAD_CACHE_META,
   },
   run(model, context, report) {
     runDownloadCache(model, context.mode, report, spec, (run) => {

@@ -5,9 +5,8 @@
  * The crate sources are read by later builds, so every Cargo RUN of a stage chain gets the mounts
  * or none does. The build's `target/` is its product and is never mounted.
  */
-import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
-import { findRuns, reportProductCaches, SHARED_PRODUCT_SKIPS, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { findRuns, reportProductCaches, PRODUCT_CACHE_META, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
 import { CARGO_COMMAND, cargoCaches } from '../src/tools/cargo.js';
 
 const spec: CacheToolSpec = {
@@ -30,18 +29,12 @@ export const cargoCache: Transform = {
       'product that later instructions copy) and `$CARGO_HOME/bin` (installed binaries) are never mounted. ' +
       'buildkit mode only.',
     why: 'Without a cache mount, any change that rebuilds the layer downloads every crate again.',
-    seeds: ['002_a22975ebf7ef71db.txt'],
-    safety: 'safe',
-    modes: ['buildkit'],
     example: {
       before: 'FROM rust:1.80\nCOPY . .\nRUN cargo build --release\n',
       after:
         'FROM rust:1.80\nCOPY . .\nRUN --mount=type=cache,target=/usr/local/cargo/registry \\\n    --mount=type=cache,target=/usr/local/cargo/git \\\n    cargo build --release\n',
     },
-    skips: SHARED_PRODUCT_SKIPS,
-    cacheable: true,
-    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
-    readme: 'Transforms › Cache transforms',
+    ...PRODUCT_CACHE_META,
   },
   run(model, _context, report) {
     reportProductCaches(model, findRuns(model, spec), report, { tool: 'Cargo', runtime: /\bcargo\b/, command: CARGO_COMMAND });

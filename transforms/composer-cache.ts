@@ -4,10 +4,9 @@
  * directory when the file tells where it is (COMPOSER_CACHE_DIR, COMPOSER_HOME; the composer image
  * sets COMPOSER_HOME=/tmp). portable mode: `composer clear-cache` in the installing RUN.
  */
-import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
 import {
-  DOWNLOAD_CACHE_SKIPS,
+  DOWNLOAD_CACHE_META,
   runDownloadCache,
   oneCacheSpec,
   type DownloadCacheSkipCode,
@@ -27,18 +26,12 @@ export const composerCache: Transform<DownloadCacheSkipCode> = {
       'is `~/.cache/composer` or `~/.composer/cache` depending on the image, so nothing is done. `vendor/` is ' +
       'never mounted. portable mode: appends `composer clear-cache` to the installing RUN.',
     why: 'Without a cache mount every rebuild downloads every package again; without clearing, the archives stay in the layer.',
-    seeds: ['002_a22975ebf7ef71db.txt'],
-    safety: 'safe',
-    modes: ['buildkit', 'portable'],
     example: {
       before: 'FROM composer:2\nCOPY composer.json composer.lock ./\nRUN composer install --no-dev --no-scripts\n',
       after:
         'FROM composer:2\nCOPY composer.json composer.lock ./\nRUN --mount=type=cache,target=/tmp/cache \\\n    composer install --no-dev --no-scripts\n',
     },
-    skips: DOWNLOAD_CACHE_SKIPS,
-    cacheable: true,
-    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.layers],
-    readme: 'Transforms › Cache transforms',
+    ...DOWNLOAD_CACHE_META,
   },
   run(model, context, report) {
     runDownloadCache(model, context.mode, report, spec, (run) => {

@@ -5,10 +5,9 @@
  * /opt/conda/pkgs, MAMBA_ROOT_PREFIX/pkgs), `sharing=locked`; environments stay in the image.
  * portable mode: `conda clean -afy` (`micromamba clean -afy`) in the installing RUN.
  */
-import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
 import {
-  DOWNLOAD_CACHE_SKIPS,
+  DOWNLOAD_CACHE_META,
   runDownloadCache,
   oneCacheSpec,
   type DownloadCacheSkipCode,
@@ -29,17 +28,11 @@ export const condaCache: Transform<DownloadCacheSkipCode> = {
       'image: conda copies packages into them when the cache is on another file system. portable mode: appends ' +
       '`conda clean -afy` (or `mamba`/`micromamba clean -afy`) to the installing RUN.',
     why: 'Without a cache mount every rebuild downloads every package again; without cleaning, the archives and extracted packages (often hundreds of MB) stay in the layer.',
-    seeds: ['002_a22975ebf7ef71db.txt'],
-    safety: 'safe',
-    modes: ['buildkit', 'portable'],
     example: {
       before: 'FROM continuumio/miniconda3\nRUN conda install -y numpy\n',
       after: 'FROM continuumio/miniconda3\nRUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked \\\n    conda install -y numpy\n',
     },
-    skips: DOWNLOAD_CACHE_SKIPS,
-    cacheable: true,
-    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.layers],
-    readme: 'Transforms › Cache transforms',
+    ...DOWNLOAD_CACHE_META,
   },
   run(model, context, report) {
     runDownloadCache(model, context.mode, report, spec, (run) => {

@@ -5,9 +5,8 @@
  * project (often in another RUN, with `--no-restore`), so every dotnet RUN of a stage chain gets the
  * mount or none does, and a CMD that runs `dotnet run`/`test` in the container leaves it alone.
  */
-import { DOCKER_DOCS } from '../src/core/references.js';
 import type { Transform } from '../src/core/transform.js';
-import { findRuns, oneCacheSpec, reportProductCaches, SHARED_PRODUCT_SKIPS } from '../src/rewrite/cache-mounts.js';
+import { findRuns, oneCacheSpec, reportProductCaches, PRODUCT_CACHE_META } from '../src/rewrite/cache-mounts.js';
 import { DOTNET_COMMAND, nugetPackages } from '../src/tools/dotnet.js';
 
 const spec = oneCacheSpec(DOTNET_COMMAND, 'the NuGet packages', nugetPackages);
@@ -23,18 +22,12 @@ export const dotnetCache: Transform = {
       'CMD/ENTRYPOINT of the chain that runs `dotnet run`/`test`/`watch`, or a `COPY --from` of the packages, ' +
       'leaves the chain alone. buildkit mode only.',
     why: 'Without a cache mount, any change that rebuilds the restore layer downloads every package again.',
-    seeds: ['002_a22975ebf7ef71db.txt'],
-    safety: 'safe',
-    modes: ['buildkit'],
     example: {
       before: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY *.csproj .\nRUN dotnet restore\n',
       after:
         'FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY *.csproj .\nRUN --mount=type=cache,target=/root/.nuget/packages \\\n    dotnet restore\n',
     },
-    skips: SHARED_PRODUCT_SKIPS,
-    cacheable: true,
-    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
-    readme: 'Transforms › Cache transforms',
+    ...PRODUCT_CACHE_META,
   },
   run(model, _context, report) {
     reportProductCaches(model, findRuns(model, spec), report, {

@@ -6,9 +6,8 @@
  * later builds (`mvn -o package` after `dependency:go-offline`), so every Maven/Gradle RUN of a
  * stage chain gets the mounts or none does, and nothing may take the repository out of the stage.
  */
-import { DOCKER_DOCS } from '../src/core/references.js';
 import { skip, type Transform } from '../src/core/transform.js';
-import { findRuns, reportProductCaches, SHARED_PRODUCT_SKIPS, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
+import { findRuns, reportProductCaches, PRODUCT_CACHE_META, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
 import { gradleCaches, isGradle, isMaven, JVM_BUILD_COMMAND, mavenRepository } from '../src/tools/jvm.js';
 
 export const mavenCache: Transform = {
@@ -25,18 +24,12 @@ export const mavenCache: Transform = {
       'holding it) or a CMD that runs Maven or Gradle leaves the chain alone. The build output (`target/`, ' +
       '`build/`) is never mounted. buildkit mode only.',
     why: 'Without a cache mount, any change that rebuilds the layer downloads every dependency again.',
-    seeds: ['002_a22975ebf7ef71db.txt'],
-    safety: 'safe',
-    modes: ['buildkit'],
     example: {
       before: 'FROM maven:3.9-eclipse-temurin-21\nCOPY pom.xml .\nRUN mvn -B dependency:go-offline\n',
       after:
         'FROM maven:3.9-eclipse-temurin-21\nCOPY pom.xml .\nRUN --mount=type=cache,target=/root/.m2/repository,sharing=locked \\\n    mvn -B dependency:go-offline\n',
     },
-    skips: SHARED_PRODUCT_SKIPS,
-    cacheable: true,
-    references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
-    readme: 'Transforms › Cache transforms',
+    ...PRODUCT_CACHE_META,
   },
   run(model, _context, report) {
     const copiesSettings = /settings(-security)?\.xml/.test(model.text);

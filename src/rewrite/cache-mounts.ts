@@ -24,6 +24,7 @@ import { homeOf, stageChain, type CachePath, type RunContext, runContext } from 
 import { laterUse, stagesBuiltOn } from '../dockerfile/later-uses.js';
 import { reaches, rmOptions, RunPaths } from '../dockerfile/run-paths.js';
 import { copyArgs } from '../dockerfile/copy-args.js';
+import { DOCKER_DOCS } from '../core/references.js';
 import { removeSteps, removeWord, runView, type RunView } from '../dockerfile/run-view.js';
 
 /** Skip codes of the cache-mount driver and the tool modules' cache locations, with their meaning. */
@@ -621,3 +622,25 @@ export function oneCacheSpec(
     },
   };
 }
+
+/** The meta fields every download-cache transform shares (id, title, texts and example are its own). */
+export const DOWNLOAD_CACHE_META = {
+  seeds: ['002_a22975ebf7ef71db.txt'] as string[],
+  safety: 'safe' as const,
+  modes: ['buildkit', 'portable'] as const,
+  skips: DOWNLOAD_CACHE_SKIPS,
+  cacheable: true,
+  references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache, DOCKER_DOCS.layers],
+  readme: 'Transforms › Cache transforms',
+};
+
+/** The meta fields of the transforms for caches later builds read (buildkit mode only). */
+export const PRODUCT_CACHE_META = {
+  seeds: ['002_a22975ebf7ef71db.txt'] as string[],
+  safety: 'safe' as const,
+  modes: ['buildkit'] as const,
+  skips: SHARED_PRODUCT_SKIPS,
+  cacheable: true,
+  references: [DOCKER_DOCS.cacheMounts, DOCKER_DOCS.runMountCache],
+  readme: 'Transforms › Cache transforms',
+};
