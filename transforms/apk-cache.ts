@@ -25,7 +25,8 @@ import {
 import { argWord, invocation } from '../src/tools/command.js';
 import { insertWordAfter, insertWordsAfter, removeSteps, removeWord } from '../src/dockerfile/run-view.js';
 import { DOCKER_DOCS } from '../src/core/references.js';
-import type { DockerfileModel } from '../src/core/model.js';
+import type { DockerfileModel, Instruction } from '../src/core/model.js';
+import { stageChain } from '../src/dockerfile/run-context.js';
 import { isSkip, type Report } from '../src/core/transform.js';
 
 const spec: CacheToolSpec = {
@@ -46,6 +47,15 @@ const APK_SKIPS = {
   'cleanup-not-separable': 'a cleanup of /var/cache/apk that would fail cannot be taken out of its RUN',
 } as const;
 type ApkSkipCode = keyof typeof APK_SKIPS;
+
+/** Is `instr` in the stage the file ships, with no later RUN of it that empties the apk cache? */
+function shipsIndex(model: DockerfileModel, instr: Instruction): boolean {
+  const shipped = stageChain(model, model.stages[model.stages.length - 1]);
+  if (!shipped.includes(model.stages[instr.stage])) return false;
+  return !shipped
+    .flatMap((s) => s.instructions)
+    .some((i) => i.keyword === 'RUN' && i.index > instr.index && /\/var\/cache\/apk|apk cache clean/.test(i.text));
+}
 
 /** Can this RUN's apk keep its packages in a cache mount (known Alpine 3.8+)? */
 const mountable = (run: PlannedRun): boolean =>
@@ -134,9 +144,18 @@ export const apkCache: Transform<ApkSkipCode> = {
         report.skip('read-later', `${use.instr === instr ? 'the RUN itself' : quote(use.instr)} reads \`${use.what}\`, which would be empty`, instr.start);
         continue;
       }
+      // The index this RUN fetched stays out of the image: an image built FROM it whose apk does
+      // not fetch a missing index itself (before apk-tools 2.10, Alpine 3.8) could not install.
+      const fetchedIndex =
+        dropped.includes('apk update') || run.uses.some((u) => u.inv.args.some((a) => a === '-U' || a === '--update-cache'));
+      const review = fetchedIndex && !mountable(run) && shipsIndex(model, instr);
       report.fix({
-        message: `Added \`--no-cache\` to apk in ${quote(instr)}, so the package index stays out of the layer${dropped}`,
-        safety: 'safe',
+        message:
+          `Added \`--no-cache\` to apk in ${quote(instr)}, so the package index stays out of the layer${dropped}` +
+          (review
+            ? '; review: the image this file ships kept its package index, and the base image is not known to be Alpine 3.8 or later, whose apk fetches a missing index itself'
+            : ''),
+        safety: review ? 'review' : 'safe',
         edits,
         at: instr.start,
       });

@@ -1,0 +1,2 @@
+FROM alpine:3.7
+RUN apk update && apk add curl
