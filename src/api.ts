@@ -39,9 +39,18 @@ export interface FixOptions extends Omit<PipelineOptions, 'buildContext'> {
   runCache?: RunCache | null;
 }
 
+/** Selections by transform list and settings: the files of a run share a handful of them. */
+const selections = new WeakMap<readonly Transform[], Map<string, Transform[]>>();
+
 /** The built-in transforms (or `options.transforms`) that this mode and --only/--skip select. */
 export function transformsFor(options: FixOptions): Transform[] {
-  return selectTransforms(options.transforms ?? builtinTransforms, options);
+  const all = options.transforms ?? builtinTransforms;
+  const key = JSON.stringify([options.mode ?? 'buildkit', options.only ?? [], options.skip ?? []]);
+  let byKey = selections.get(all);
+  if (!byKey) selections.set(all, (byKey = new Map()));
+  let selected = byKey.get(key);
+  if (!selected) byKey.set(key, (selected = selectTransforms(all, options)));
+  return selected;
 }
 
 export async function fixText(input: string, options: FixOptions = {}): Promise<FixResult> {

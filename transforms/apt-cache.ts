@@ -67,8 +67,19 @@ function aptInvocations(view: RunView): Invocation[] {
   return out;
 }
 
+const listsStates = new WeakMap<Instruction, 'kept' | 'removed' | 'untouched'>();
+
 /** Where the RUN leaves the package lists: fetched and kept, fetched and removed, removed, or untouched. */
 function listsAfter(model: DockerfileModel, view: RunView): 'kept' | 'removed' | 'untouched' {
+  let state = listsStates.get(view.instr);
+  if (state === undefined) {
+    state = readListsAfter(model, view);
+    listsStates.set(view.instr, state);
+  }
+  return state;
+}
+
+function readListsAfter(model: DockerfileModel, view: RunView): 'kept' | 'removed' | 'untouched' {
   const paths = runPathsOf(model, view.instr) ?? new RunPaths(view, runContext(model, view.instr));
   let state: 'kept' | 'removed' | 'untouched' = 'untouched';
   for (const { command } of view.commands) {

@@ -20,9 +20,16 @@ export interface LaterUse {
   what: string;
 }
 
+const builtOn = new WeakMap<Stage, Stage[]>();
+
 /** Stages whose filesystem continues `stage` (built FROM it at any depth), itself included. */
 export function stagesBuiltOn(model: DockerfileModel, stage: Stage): Stage[] {
-  return model.stages.filter((s) => stageChain(model, s).includes(stage));
+  let stages = builtOn.get(stage);
+  if (!stages) {
+    stages = model.stages.filter((s) => stageChain(model, s).includes(stage));
+    builtOn.set(stage, stages);
+  }
+  return stages;
 }
 
 const PATH_TEXT = /(?:^|[\s=:'"[,(])((?:~|\$\{?[A-Za-z_]\w*\}?)?\/[^\s'"`;|&<>(),\]]*)/g;
@@ -58,7 +65,8 @@ export function laterUse(
   }
   for (const i of others) if (i.keyword === 'RUN') runs.push({ instr: i, from: -1 });
   for (const { instr: run, from } of runs) {
-    const use = useInRun(model, run, dir, from, options.mkdirToo ?? false);
+    const use =
+      from < 0 ? laterRunUse(model, run, dir, options.mkdirToo ?? false) : useInRun(model, run, dir, from, options.mkdirToo ?? false);
     if (use) return use;
   }
   for (const i of others) {
@@ -74,7 +82,18 @@ export function laterUse(
 }
 
 /** A RunPaths for the variables in force at a non-RUN instruction (those of the RUN before it). */
+const contexts = new WeakMap<Instruction, RunPaths | null>();
+
 function contextAt(model: DockerfileModel, instr: Instruction): RunPaths | null {
+  let known = contexts.get(instr);
+  if (known === undefined) {
+    known = lastRunPaths(model, instr);
+    contexts.set(instr, known);
+  }
+  return known;
+}
+
+function lastRunPaths(model: DockerfileModel, instr: Instruction): RunPaths | null {
   const stage = model.stages[instr.stage];
   const runs = stageChain(model, stage)
     .flatMap((s) => s.instructions)
@@ -84,6 +103,21 @@ function contextAt(model: DockerfileModel, instr: Instruction): RunPaths | null 
     if (paths) return paths;
   }
   return null;
+}
+
+/** What a whole later RUN does with `dir`, asked once per RUN and directory (each planned RUN asks of all later ones). */
+const laterRunUses = new WeakMap<Instruction, Map<string, LaterUse | null>>();
+
+function laterRunUse(model: DockerfileModel, run: Instruction, dir: string, mkdirToo: boolean): LaterUse | null {
+  let byDir = laterRunUses.get(run);
+  if (!byDir) laterRunUses.set(run, (byDir = new Map()));
+  const key = (mkdirToo ? 'm:' : 'r:') + dir;
+  let use = byDir.get(key);
+  if (use === undefined) {
+    use = useInRun(model, run, dir, -1, mkdirToo);
+    byDir.set(key, use);
+  }
+  return use;
 }
 
 function useInRun(
