@@ -160,6 +160,29 @@ describe('files left alone', () => {
     expect(runCli(['--check', '--no-include-generated'], root).status).toBe(0);
   });
 
+  test('Dockerfiles in version directories beside a root Dockerfile template are rendered from it: left alone unless named', () => {
+    const root = tree({
+      'Dockerfile-debian.template': APT,
+      '22/bookworm/Dockerfile': APT,
+      'stable/alpine3.21/Dockerfile': APT,
+      'tools/Dockerfile': APT,
+    });
+    const r = runCli(['--write', '--verbose'], root);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(
+      '22/bookworm/Dockerfile: left alone: generated (rendered from `Dockerfile-debian.template`: a version directory beside a Dockerfile template): fix the template, or use --include-generated',
+    );
+    expect(read(root, '22/bookworm/Dockerfile')).toBe(APT);
+    expect(read(root, 'stable/alpine3.21/Dockerfile')).toBe(APT);
+    expect(read(root, 'tools/Dockerfile')).toBe(APT_FIXED);
+    // Named on the command line, the user chose the file: it is fixed.
+    expect(runCli(['--check', '22/bookworm/Dockerfile'], root).status).toBe(1);
+    expect(checked(['--include-generated'], root)).toEqual(['22/bookworm/Dockerfile', 'stable/alpine3.21/Dockerfile']);
+    // Without a template at the root, a version directory is just a directory.
+    const plain = tree({ '22/Dockerfile': APT });
+    expect(checked([], plain)).toEqual(['22/Dockerfile']);
+  });
+
   test('vendored and test-data directories are excluded by default, below the directory searched', () => {
     const root = tree({
       'vendor/github.com/x/Dockerfile': APT,

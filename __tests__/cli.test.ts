@@ -82,6 +82,15 @@ describe('--dry-run (the default)', () => {
     execFileSync('patch', ['-p1', '-s', '-i', 'fix.patch'], { cwd: root });
     expect(read(root, 'Dockerfile')).toBe(APT_FIXED.slice(0, -1));
   });
+
+  test('patch -p1 and git apply take a diff of a path with a blank (its header name ends with a tab)', () => {
+    const root = tree({ 'my service/Dockerfile': APT });
+    const r = runCli(['my service/Dockerfile'], root);
+    expect(r.stdout).toContain('--- a/my service/Dockerfile\t\n+++ b/my service/Dockerfile\t\n');
+    fs.writeFileSync(path.join(root, 'fix.patch'), r.stdout);
+    execFileSync('patch', ['-p1', '-s', '-i', 'fix.patch'], { cwd: root });
+    expect(read(root, 'my service/Dockerfile')).toBe(APT_FIXED);
+  });
 });
 
 describe('--write', () => {

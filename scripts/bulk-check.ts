@@ -336,8 +336,13 @@ async function main(): Promise<void> {
     const generatedHeaders = new Map<string, number>();
     for (const r of safe.dry.reports) {
       if (r.skip?.reason !== 'generated') continue;
-      const header = /“(.*)”/.exec(r.skip.message)?.[1] ?? r.skip.message;
-      generatedHeaders.set(header, (generatedHeaders.get(header) ?? 0) + 1);
+      // A header comment, or the template a version directory's Dockerfile is rendered from.
+      const quoted = /“(.*)”/.exec(r.skip.message)?.[1];
+      const template = /rendered from `([^`]*)`/.exec(r.skip.message)?.[1];
+      const reason =
+        quoted ??
+        (template ? `(no header) in a version directory, rendered from ${template}` : r.skip.message);
+      generatedHeaders.set(reason, (generatedHeaders.get(reason) ?? 0) + 1);
     }
     const total = seconds(started);
     const summary = [
@@ -348,7 +353,7 @@ async function main(): Promise<void> {
       `excluded: ${figures.reasons.get('excluded') ?? 0} files in ${figures.excludedRepos} repositories: ` +
         [...figures.excludedDirs].map(([k, v]) => `${k}/ ${v}`).join(', '),
       `generated: ${figures.reasons.get('generated') ?? 0} files in ${figures.generatedRepos} repositories, ` +
-        `${generatedHeaders.size} distinct headers`,
+        `${generatedHeaders.size} distinct headers or templates`,
       `written (default mode): ${changedFiles} files; dry-run patches applied with git apply and patch -p1: ` +
         `${safe.applied} repositories; with --unsafe: ${unsafe.applied} repositories, ${newFiles} new files`,
       `dry run ${(safe.dry.ms / 1000).toFixed(1)} s, --write ${(safe.write.ms / 1000).toFixed(1)} s for all repositories`,
@@ -426,8 +431,8 @@ function writeBulkDoc(
     '',
     '## Generated files',
     '',
-    'The header comments that marked files as generated (README "Which files" has the rule), with',
-    'how many files carry each:',
+    'What marked files as generated (README "Which files" has the rules): a header comment, or a',
+    'version directory beside the Dockerfile template at the repository root; how many files each:',
     '',
     ...[...headers].sort((a, b) => b[1] - a[1]).map(([h, n]) => `- ${n}: \`${h}\``),
     '',

@@ -189,7 +189,11 @@ function windowsStage(model: DockerfileModel, stage: Stage): boolean {
   const chain = stageChain(model, stage);
   if (chain.some((s) => s.windows || /windows|nanoserver|servercore|ltsc20\d\d/i.test(s.base))) return true;
   return chain.some((s) =>
-    s.instructions.some((i) => i.keyword === 'SHELL' && /powershell|pwsh|cmd(\.exe)?"/i.test(i.text)),
+    s.instructions.some(
+      (i) =>
+        (i.keyword === 'SHELL' && /powershell|pwsh|cmd(\.exe)?"/i.test(i.text)) ||
+        (i.keyword !== 'RUN' && /(^|[\s"'\[=])[A-Za-z]:\\/.test(i.text)),
+    ),
   );
 }
 

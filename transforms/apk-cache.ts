@@ -12,7 +12,7 @@ import type { TextEdit, Transform } from '../src/core/transform.js';
 import { cacheRemovals, CACHE_SKIPS, findRuns, planMounts, type CacheToolSpec, type PlannedRun } from '../src/rewrite/cache-mounts.js';
 import { alpineRelease } from '../src/dockerfile/base-images.js';
 import { laterUse } from '../src/dockerfile/later-uses.js';
-import { quote } from '../src/rewrite/edit.js';
+import { inBranch, quote } from '../src/rewrite/edit.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
 import {
   APK_CACHE_DIR,
@@ -185,22 +185,24 @@ function buildkit(model: DockerfileModel, run: PlannedRun, report: Report<ApkSki
   if (outcome === null) return;
   if (isSkip(outcome)) return report.skip(outcome.code as ApkSkipCode, outcome.message, instr.start);
   const added = new Set<string>();
-  // The index needs fetching once per RUN: by `apk update`, or by the first install's `-U`.
+  // The index needs fetching once per RUN: by an `apk update` or a `-U` install that runs
+  // unconditionally (not after `||`, nor in an `if` or subshell), else by the install itself. The
+  // cached index may be another build's, or another platform's: its file name carries no
+  // architecture.
   let fresh = false;
   for (const { command } of run.view.commands) {
     const inv = invocation(command);
     if (!inv) continue;
-    if (isApkUpdateOnly(inv) || inv.args.includes('-U') || inv.args.includes('--update-cache')) fresh = true;
     // `apk update --no-cache` fetches an index it throws away: with the mount it fills the cache.
     if (isApkUpdateOnly(inv)) for (const w of command.args.filter((a) => a.value === '--no-cache')) outcome.edits.push(removeWord(run.view, command, w));
+    const updates = isApkUpdateOnly(inv) || inv.args.includes('-U') || inv.args.includes('--update-cache');
     const use = planned.uses.find((u) => u.command === command);
-    if (!use) continue;
-    if (!use.inv.args.includes('--cache-dir')) {
-      const options = fresh ? APK_KEEP_OPTIONS.filter((o) => o !== '-U') : APK_KEEP_OPTIONS;
-      outcome.edits.push(insertWordsAfter(run.view, use.command, null, options));
+    if (use && !use.inv.args.includes('--cache-dir')) {
+      const options = fresh || updates ? APK_KEEP_OPTIONS.filter((o) => o !== '-U') : APK_KEEP_OPTIONS;
+      outcome.edits.push(insertWordsAfter(run.view, use.command, use.inv.nameWord, options));
       added.add('`' + options.join(' ') + '`');
     }
-    fresh = true;
+    if ((updates || use) && inBranch(run.view.script!, [command]) === null) fresh = true;
   }
   if (added.size > 0)
     outcome.message += `; ${[...added].join(' and ')} make apk keep the packages there for that command (no /etc/apk/cache in the image), \`-U\` fetching a fresh index once per RUN`;

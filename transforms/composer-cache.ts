@@ -38,8 +38,14 @@ export const composerCache: Transform<DownloadCacheSkipCode> = {
       // composer clears its own cache wherever it is; one that runs without a cache has none.
       const target = run.uses[0].caches[0].target;
       if (!run.ctx.user.root || run.uses.some((u) => u.inv.args.includes('--no-cache'))) return null;
+      // The cleanup runs the composer the install ran (`./composer.phar`, `php composer.phar`):
+      // a plain `composer` may not be on PATH.
+      const install = run.uses[0].command;
+      const source = run.view.script?.source ?? '';
+      const invoked = source.slice(install.start, run.uses[0].inv.nameWord?.end ?? install.nameEnd).replace(/^([A-Za-z_]\w*=\S*\s+)+/, '');
+      if (!/^[\w./-]+( [\w./-]+)?$/.test(invoked)) return null;
       return {
-        commands: ['composer clear-cache'],
+        commands: [`${invoked} clear-cache`],
         dir: typeof target === 'string' ? target : null,
         cleans: (inv) => composerCacheCleaned(inv) !== null,
         what: "composer's download cache",

@@ -5,7 +5,7 @@
  */
 import type { DockerfileModel } from '../src/core/model.js';
 import type { Transform } from '../src/core/transform.js';
-import { appendedCommands, checkAppendable, contentEnd, quote } from '../src/rewrite/edit.js';
+import { appendedCommands, checkAppendable, contentEnd, inBranch, quote } from '../src/rewrite/edit.js';
 import { CACHE_SKIPS, findRuns, planMounts, reportOutcome, type CacheToolSpec } from '../src/rewrite/cache-mounts.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
 import { cacheCleaned } from '../src/tools/caches.js';
@@ -107,6 +107,15 @@ export const npmCache: Transform = {
       const problem = checkAppendable(model, instr, run.view.script!, 'installing');
       if (problem) {
         report.skip(problem.code, problem.message, instr.start);
+        continue;
+      }
+      const branch = inBranch(run.view.script!, run.uses.map((u) => u.command));
+      if (branch) {
+        report.skip(
+          'not-appendable',
+          `\`${branch.name}\` installs only in a branch of ${quote(instr)}; a cleanup appended to the RUN would run without it`,
+          instr.start,
+        );
         continue;
       }
       const at = contentEnd(model, instr);

@@ -9,7 +9,7 @@
 import { DOCKER_DOCS } from '../src/core/references.js';
 import type { DockerfileModel, Instruction } from '../src/core/model.js';
 import { isSkip, type Report, type Transform } from '../src/core/transform.js';
-import { appendedCommands, checkAppendable, contentEnd, quote } from '../src/rewrite/edit.js';
+import { appendedCommands, checkAppendable, contentEnd, inBranch, quote } from '../src/rewrite/edit.js';
 import { CACHE_SKIPS, findRuns, planMounts, type CacheToolSpec, type PlannedRun } from '../src/rewrite/cache-mounts.js';
 import { existingMounts } from '../src/dockerfile/mounts.js';
 import { laterUse, stagesBuiltOn } from '../src/dockerfile/later-uses.js';
@@ -197,6 +197,13 @@ function portable(model: DockerfileModel, run: PlannedRun, report: Report<RpmSki
   }
   const problem = checkAppendable(model, instr, run.view.script!, 'installing');
   if (problem) return report.skip(problem.code, problem.message, instr.start);
+  const branch = inBranch(run.view.script!, fillers.map((u) => u.command));
+  if (branch)
+    return report.skip(
+      'not-appendable',
+      `\`${branch.name}\` installs only in a branch of ${quote(instr)}; a cleanup appended to the RUN would run without it`,
+      instr.start,
+    );
   const cleanups = [...new Set(fillers.map((u) => rpmCleanCommand(u.inv)))];
   if (dirs.length > 0) cleanups.push(`rm -rf ${dirs.join(' ')}`);
   const at = contentEnd(model, instr);

@@ -16,9 +16,18 @@ export async function loadDiff(): Promise<void> {
 function patch(oldName: string, newName: string, before: string, after: string): string {
   jsdiff ??= require('diff') as typeof import('diff');
   const { createTwoFilesPatch } = jsdiff;
-  return createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: 3 }).replace(
-    /^=+\n/,
-    '',
+  const text = createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, {
+    context: 3,
+  }).replace(/^=+\n/, '');
+  // A name with a blank ends with a tab, as git writes it: `patch` otherwise cuts the name at the blank.
+  if (!/[ \t]/.test(oldName + newName)) return text;
+  const headerEnd = text.indexOf('\n', text.indexOf('\n') + 1);
+  return (
+    text
+      .slice(0, headerEnd)
+      .replace(/^(---|\+\+\+) (.*)$/gm, (line, _m, name: string) =>
+        /[ \t]/.test(name) ? `${line}\t` : line,
+      ) + text.slice(headerEnd)
   );
 }
 

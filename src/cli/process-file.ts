@@ -11,6 +11,7 @@ import { newFileDiff, unifiedDiff } from './diff.js';
 import { InputError } from '../core/text.js';
 import { recordCreatedFile, type RunCache } from '../disk/build-context.js';
 import { generatedMarker } from '../dockerfile/generated.js';
+import { renderedSkip } from './rendered.js';
 import type { FileSkip } from './names.js';
 
 export type Action = 'dry-run' | 'write' | 'check';
@@ -79,7 +80,9 @@ export function processFile(
   try {
     const read = readSettled(job.path);
     if (read.status === 'rejected') throw read.reason;
-    const generated = job.includeGenerated ? null : generatedSkip(read.value.text);
+    const generated = job.includeGenerated
+      ? null
+      : (generatedSkip(read.value.text) ?? (job.named ? null : renderedSkip(job.path, job.root)));
     if (generated) return outcome({ status: 'skipped', skip: generated });
     result = fixTextSync(read.value.text, { ...job.fix, ...fix, filePath: job.path, runCache });
   } catch (err) {

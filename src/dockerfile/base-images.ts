@@ -235,6 +235,11 @@ export function rpmFlavour(image: string): RpmFlavour | null {
   return null;
 }
 
+/** A UBI minimal image (RHEL's microdnf). */
+export function isUbiMinimal(image: string): boolean {
+  return /^(?:registry\.access\.redhat\.com\/|redhat\/)?ubi(8|9|10)(?:\/ubi-|-)minimal$/.test(repositoryOf(image));
+}
+
 /**
  * Whether the image's microdnf takes `--setopt=keepcache=1` (microdnf 3.7 and later: UBI 9 and
  * 10, UBI 8.6 and later); older ones stop with "Unable to handle: keepcache=1".

@@ -7,7 +7,7 @@
 import type { DockerfileModel, Stage } from '../core/model.js';
 import { soleCommand, type SimpleCommand, type Step, type Word } from '../shell/index.js';
 import { isSkip, skip, type FixProposal, type Outcome, type Report, type Skip, type TextEdit } from '../core/transform.js';
-import { appendedCommands, checkAppendable, contentEnd, quote } from './edit.js';
+import { appendedCommands, checkAppendable, contentEnd, inBranch, quote } from './edit.js';
 import { existingMounts, frontendProblem } from '../dockerfile/mounts.js';
 import { addMounts, cacheMountFlag } from './mount-flags.js';
 import {
@@ -16,6 +16,7 @@ import {
   cacheDirsRemovedBy,
   readsCacheOffline,
   buildsOfflineFromCache,
+  putsProductsInCache,
   type CacheKind,
 } from '../tools/caches.js';
 import { argWord, invocation, type Invocation } from '../tools/command.js';
@@ -243,7 +244,14 @@ export function windowsStage(model: DockerfileModel, stage: Stage): boolean {
     const run = chain.flatMap((s) => s.instructions).find((i) => i.keyword === 'RUN');
     if (!run || runContext(model, run).base.facts === null) return true;
   }
-  return chain.some((s) => s.instructions.some((i) => i.keyword === 'SHELL' && /powershell|pwsh|cmd(\.exe)?\b/i.test(i.text)));
+  // A PowerShell or cmd SHELL, or Windows paths (`WORKDIR C:\\app`, `c:\\app\\app.exe`).
+  return chain.some((s) =>
+    s.instructions.some(
+      (i) =>
+        (i.keyword === 'SHELL' && /powershell|pwsh|cmd(\.exe)?\b/i.test(i.text)) ||
+        (i.keyword !== 'RUN' && /(^|[\s"'\[=])[A-Za-z]:\\/.test(i.text)),
+    ),
+  );
 }
 
 /** Does an edit delete a whole comment line (one inside a RUN's continuation lines)? */
@@ -411,7 +419,10 @@ function laterOfflineUse(model: DockerfileModel, instr: RunView['instr'], inv: I
       const view = runView(model, i);
       for (const { command } of view?.commands ?? []) {
         const other = invocation(command);
-        if (other && toolKey(other.name) === toolKey(inv.name) && readsCacheOffline(other)) return i;
+        // An offline install reads only the cache; after `mvn install` any later build reads the
+        // modules it put there (they come from no repository).
+        if (other && toolKey(other.name) === toolKey(inv.name) && (readsCacheOffline(other) || putsProductsInCache(inv)))
+          return i;
       }
     }
   }
@@ -569,6 +580,13 @@ export function appendCacheCleanup<Code extends string>(
   }
   const problem = checkAppendable(model, instr, run.view.script!, 'installing');
   if (problem) return report.skip(problem.code, problem.message, instr.start);
+  const branch = inBranch(run.view.script!, run.uses.map((u) => u.command));
+  if (branch)
+    return report.skip(
+      'not-appendable',
+      `\`${branch.name}\` installs only in a branch of ${quote(instr)}; a cleanup appended to the RUN would run without it`,
+      instr.start,
+    );
   const at = contentEnd(model, instr);
   report.fix({
     message: `Appended ${cleanup.commands.map((c) => "`" + c + "`").join(" and ")} to ${quote(instr)}, keeping ${cleanup.what} out of the layer`,

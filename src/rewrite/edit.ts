@@ -2,7 +2,7 @@
 import { commentBlockStart, type DockerfileModel, type Instruction } from '../core/model.js';
 import { leadingWhitespace } from '../core/text.js';
 import { skip, type Skip, type TextEdit } from '../core/transform.js';
-import type { ShellScript } from '../shell/index.js';
+import type { ShellScript, SimpleCommand } from '../shell/index.js';
 import { quote } from '../core/quote.js';
 
 export { quote };
@@ -92,4 +92,19 @@ export function checkAppendable(
   const end = contentEnd(model, run);
   if (model.text[end - 1] === model.escape) return no('ends with a line continuation');
   return null;
+}
+
+/**
+ * The first of `commands` that runs only in a branch of the script (after `||`, inside `if`/`for`/a
+ * subshell, or as part of a pipeline): a command appended to the RUN would run without it, and a
+ * cleanup of its cache could fail where the tool is missing. Null when all run unconditionally.
+ */
+export function inBranch(script: ShellScript, commands: readonly SimpleCommand[]): SimpleCommand | null {
+  const unconditional = new Set<SimpleCommand>();
+  for (const step of script.steps) {
+    if (step.before === '||' || step.before === '&') break;
+    const { units, negated } = step.pipeline;
+    if (!negated && units.length === 1 && units[0].type === 'command') unconditional.add(units[0]);
+  }
+  return commands.find((c) => !unconditional.has(c)) ?? null;
 }

@@ -46,7 +46,7 @@ export function apkCacheCleaned(inv: Invocation): CacheKind | null {
 export function isApkUpdateOnly(inv: Invocation): boolean {
   return (
     inv.name === 'apk' &&
-    inv.args.length >= 1 &&
+    inv.args.includes('update') &&
     inv.args.every((a) => a !== null && (a === 'update' || a.startsWith('-')))
   );
 }

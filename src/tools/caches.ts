@@ -10,7 +10,7 @@ import { nodeCacheCleaned, nodeCachesWritten } from './node.js';
 import { globBase, normalizePath } from './paths.js';
 import { pipArgs, pipCacheCleaned, pipCachesWritten, uvCacheDir } from './python.js';
 import { goBuildCache, goModCache } from './go.js';
-import { jvmOffline } from './jvm.js';
+import { isMaven, jvmOffline } from './jvm.js';
 import { condaCacheCleaned, condaCachesWritten } from './conda.js';
 import { composerCacheCleaned, composerCachesWritten } from './composer.js';
 import { cargoOffline } from './cargo.js';
@@ -94,7 +94,8 @@ export function readsCacheOffline(inv: Invocation): boolean {
 export function buildsOfflineFromCache(inv: Invocation): boolean {
   const flags = new Set(inv.args);
   if (jvmOffline(inv) || cargoOffline(inv)) return true;
-  if (inv.name === 'dotnet') return flags.has('--no-restore');
+  // `--no-build` skips the restore too.
+  if (inv.name === 'dotnet') return flags.has('--no-restore') || flags.has('--no-build');
   if (/^(conda|mamba|micromamba)$/.test(inv.name)) return flags.has('--offline') || flags.has('--use-index-cache');
   if (inv.name === 'bundle') return flags.has('--local') || flags.has('--prefer-local');
   return false;
@@ -119,3 +120,8 @@ export const CACHE_LOCATION_VARIABLES: ReadonlySet<string> = new Set([
   'GOMODCACHE',
   'GOCACHE',
 ]);
+
+/** Builds that put what they build into the cache directory: `mvn install`/`deploy` (the local repository). */
+export function putsProductsInCache(inv: Invocation): boolean {
+  return isMaven(inv) && inv.args.some((a) => a !== null && /^(install|deploy|install:install)$/.test(a));
+}

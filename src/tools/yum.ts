@@ -4,7 +4,7 @@
  * command-line options keep downloaded packages there for one command, and what empties it.
  */
 import { skip, type Skip } from '../core/transform.js';
-import { microdnfKeepsCache, rpmFlavour } from '../dockerfile/base-images.js';
+import { isUbiMinimal, microdnfKeepsCache, rpmFlavour } from '../dockerfile/base-images.js';
 import type { RunContext } from '../dockerfile/run-context.js';
 import type { CacheKind } from './cache-kinds.js';
 import { subcommand, type Invocation } from './command.js';
@@ -140,10 +140,19 @@ export function rpmCache(inv: Invocation, ctx: RunContext): RpmCache | Skip {
   const both = `--setopt=keepcache=1 keeps the downloaded packages; --refresh checks the metadata as an empty cache would`;
   switch (inv.name) {
     case 'tdnf':
-      // tdnf before 3.5 ignores an unknown --setopt: it then keeps metadata only.
-      return { dir: RPM_CACHE_DIRS.tdnf, options: [KEEP, REFRESH], optionsNote: both };
+      // tdnf before 3.6 ignores an unknown --setopt: it then keeps metadata only.
+      return {
+        dir: RPM_CACHE_DIRS.tdnf,
+        options: [KEEP, REFRESH],
+        optionsNote:
+          '--setopt=keepcache=1 keeps the downloaded packages (tdnf 3.6 and later; older ones keep the metadata); --refresh checks the metadata as an empty cache would',
+      };
     case 'microdnf':
       if (image !== null && microdnfKeepsCache(image)) return { dir: RPM_CACHE_DIRS.microdnf, options: [KEEP, REFRESH], optionsNote: both };
+      // On Fedora 38 and later `microdnf` is dnf 5, which caches in /var/cache/libdnf5: only the
+      // UBI minimal images are known to have RHEL's microdnf.
+      if (image === null || !isUbiMinimal(image))
+        return skip('unknown-package-manager', `\`${image ?? 'the base image'}\` is not known to have RHEL's microdnf (on Fedora 38 and later microdnf is dnf 5, which caches elsewhere)`);
       // Older microdnf refuses keepcache: the mount keeps the metadata only.
       return {
         dir: RPM_CACHE_DIRS.microdnf,
