@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { findHeredocs, joinContinuations, parseDockerfile, toSource } from '../src/core/model.js';
 import { initShellParser, shellStateChanges, soleCommand } from '../src/shell/index.js';
 import { InputError } from '../src/core/text.js';
+import { alpineRelease } from '../src/dockerfile/base-images.js';
 import { random } from './helpers.js';
 
 beforeAll(() => initShellParser());
@@ -297,4 +298,36 @@ describe('instruction extents match a line-by-line reading (BuildKit’s)', () =
       expect([text, m.instructions.map((i) => [i.startLine, i.endLine])]).toEqual([text, referenceExtents(text)]);
     }
   });
+});
+
+describe('the Alpine release of an official image tag', () => {
+  // Infinity: the image's current Alpine; null: not known to be Alpine 3.8+ (apk without --cache-dir).
+  test.each([
+    ['alpine:3.7', 7],
+    ['python:3.13-alpine3.21', 21],
+    ['node:20-alpine', Infinity],
+    ['node:lts-alpine', Infinity],
+    ['node:8-alpine', Infinity], // a floating tag of a line rebuilt on Alpine 3.8
+    ['node:8.12.0-alpine', Infinity],
+    ['node:8.9.4-alpine', null], // a release built before the move
+    ['node:7-alpine', null], // a line that ended before it
+    ['node:10.1.0-alpine', null],
+    ['nginx:1.10-alpine', null],
+    ['nginx:1.14-alpine', Infinity],
+    ['nginx:1.14.0-alpine', null],
+    ['nginx:1-alpine', Infinity],
+    ['nginx:stable-alpine', Infinity],
+    ['python:2-alpine', Infinity],
+    ['python:3.3-alpine', null],
+    ['python:3.6.5-alpine', null],
+    ['golang:1.9-alpine', null],
+    ['golang:1.10-alpine', Infinity],
+    ['golang:1.24.2-alpine', Infinity],
+    ['php:7.3-fpm-alpine', Infinity],
+    ['ruby:2.2-alpine', null],
+    ['openjdk:8-jre-alpine', Infinity],
+    ['openjdk:8u171-jre-alpine', null],
+    ['openjdk:7-jre-alpine', null],
+    ['java:8-jre-alpine', null], // not a known image
+  ])('%s', (image, release) => expect(alpineRelease(image)).toBe(release));
 });

@@ -205,7 +205,7 @@ const leadingNumber = (tag: string): number | null => {
 /**
  * Which rpm package manager an image has, from its name and tag, as the distributions document
  * it: EL 7 (CentOS, Oracle Linux, Amazon Linux 2) has yum 3, EL 8 to 10 and Amazon Linux 2023
- * have dnf 4 (`yum` is dnf), Fedora 41 and later have dnf 5. null when the image does not tell.
+ * have dnf 4 (`yum` is dnf), Fedora 41 and later have dnf 5, Fedora 21 and older yum 3. null when the image does not tell.
  */
 export function rpmFlavour(image: string): RpmFlavour | null {
   const repo = repositoryOf(image);
@@ -225,7 +225,8 @@ export function rpmFlavour(image: string): RpmFlavour | null {
     case 'fedora':
     case 'registry.fedoraproject.org/fedora':
       if (tag === 'latest' || tag === 'rawhide') return 'dnf5';
-      return n === null ? null : n >= 41 ? 'dnf5' : 'dnf4';
+      // dnf replaced yum in Fedora 22.
+      return n === null ? null : n >= 41 ? 'dnf5' : n >= 22 ? 'dnf4' : 'yum3';
     case 'rockylinux':
     case 'rockylinux/rockylinux':
     case 'almalinux':
@@ -271,7 +272,58 @@ export function alpineRelease(image: string): number | null {
   if (!(repo in OFFICIAL)) return null;
   const m = /(?:^|-)alpine(?:3\.(\d+))?$/.exec(tag);
   if (!m) return null;
-  return m[1] === undefined ? Infinity : Number(m[1]);
+  if (m[1] !== undefined) return Number(m[1]);
+  // No Alpine release in the tag: the image's current Alpine, unless the version is one built
+  // only before the official images moved to Alpine 3.8 (July 2018).
+  return builtBeforeAlpine38(repo, tag) ? null : Infinity;
+}
+
+/**
+ * Per official image, the first release of each version line still maintained after the official
+ * images moved to Alpine 3.8 (July 2018) that was built on it, with a month or two of margin. A
+ * floating tag of such a line (`8-alpine`, `1.14-alpine`) had later builds on 3.8+; a fixed
+ * release below the entry (`8.9.4-alpine`, `1.14.0-alpine`), or a line that ended before (`7`,
+ * `1.13`), was only ever built on older Alpine, whose apk has no `--cache-dir`.
+ */
+const FIRST_ON_ALPINE_38: Record<string, readonly string[]> = {
+  node: ['6.14.4', '8.12', '10.9'],
+  python: ['2.7.16', '3.4.10', '3.5.7', '3.6.7', '3.7.1'],
+  nginx: ['1.14.1', '1.15.3'],
+  golang: ['1.10.4', '1.11'],
+  php: ['5.6.38', '7.0.32', '7.1.22', '7.2.10'],
+  ruby: ['2.3.8', '2.4.5', '2.5.2'],
+  openjdk: ['8.191'],
+};
+
+/** Is this `<version>…-alpine` tag of an official image one built only on Alpine older than 3.8? */
+function builtBeforeAlpine38(repo: string, tag: string): boolean {
+  const entries = FIRST_ON_ALPINE_38[repo];
+  // openjdk writes updates as `8u191`.
+  const version = /^v?(\d+(?:[.u]\d+)*)(?=-|$)/.exec(tag)?.[1];
+  if (!entries || !version) return false;
+  const parts = version.split(/[.u]/).map(Number);
+  const parsed = entries.map((e) => e.split('.').map(Number));
+  // The entry of the tag's own line (the longest line that prefixes the version).
+  const own = parsed
+    .filter((e) => e.length - 1 <= parts.length && e.slice(0, -1).every((c, i) => parts[i] === c))
+    .sort((a, b) => b.length - a.length)[0];
+  if (own) return parts.length === own.length - 1 ? false : compareVersions(parts, own) < 0;
+  // A floating tag over maintained lines (`python:3`), or a line newer than every entry.
+  if (parsed.some((e) => parts.length < e.length - 1 && parts.every((c, i) => e[i] === c))) return false;
+  return !parsed.every((e) => compareVersions(parts, e) > 0);
+}
+
+/**
+ * A tag's version against an entry: a component the tag leaves out is its line's newest release
+ * (`8.12` is 8.12.x), one the entry leaves out is the first (`8.12` is 8.12.0).
+ */
+function compareVersions(tag: readonly number[], entry: readonly number[]): number {
+  for (let i = 0; i < Math.max(tag.length, entry.length); i++) {
+    const x = tag[i] ?? Infinity;
+    const y = entry[i] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** Where the conda images install conda (its package cache is `<prefix>/pkgs`), or null. */

@@ -1,0 +1,8 @@
+FROM nginx:1.10-alpine
+RUN apk update && apk add curl
+
+FROM node:8.9.4-alpine
+RUN apk add --no-cache git
+
+FROM node:8-alpine
+RUN apk add --no-cache git
